@@ -1,0 +1,3 @@
+module github.com/podpis/podpis
+
+go 1.26
