@@ -19,27 +19,36 @@ var (
 	errSubgroup   = errors.New("ec: public key not in the prime-order subgroup")
 )
 
-// Curve is one GOST R 34.10-2012 elliptic curve with its base point.
+// Curve is one GOST R 34.10-2012 elliptic curve with its base point P of
+// prime order q. Values are shared and immutable; all methods are safe for
+// concurrent use.
 type Curve struct {
-	def  *curveDef
-	ref  *refCurve
-	size int
+	id    int
+	def   *curveDef
+	size  int
+	order []byte // q, big-endian
+	sf    *scalarField
 }
 
-func newCurve(d *curveDef) *Curve {
-	return &Curve{def: d, ref: newRefCurve(d.params()), size: d.size}
+func newCurve(id int, d *curveDef) *Curve {
+	q := mustHex(d.q)
+	return &Curve{
+		id: id, def: d, size: d.size,
+		order: q.FillBytes(make([]byte, d.size)),
+		sf:    newScalarField(q, d.size),
+	}
 }
 
 var (
-	test256    = sync.OnceValue(func() *Curve { return newCurve(&defTest256) })
-	cryptoProA = sync.OnceValue(func() *Curve { return newCurve(&defCryptoProA) })
-	cryptoProB = sync.OnceValue(func() *Curve { return newCurve(&defCryptoProB) })
-	cryptoProC = sync.OnceValue(func() *Curve { return newCurve(&defCryptoProC) })
-	tc26256A   = sync.OnceValue(func() *Curve { return newCurve(&defTC26256A) })
-	test512    = sync.OnceValue(func() *Curve { return newCurve(&defTest512) })
-	tc26512A   = sync.OnceValue(func() *Curve { return newCurve(&defTC26512A) })
-	tc26512B   = sync.OnceValue(func() *Curve { return newCurve(&defTC26512B) })
-	tc26512C   = sync.OnceValue(func() *Curve { return newCurve(&defTC26512C) })
+	test256    = sync.OnceValue(func() *Curve { return newCurve(idTest256, &defTest256) })
+	cryptoProA = sync.OnceValue(func() *Curve { return newCurve(idCryptoProA, &defCryptoProA) })
+	cryptoProB = sync.OnceValue(func() *Curve { return newCurve(idCryptoProB, &defCryptoProB) })
+	cryptoProC = sync.OnceValue(func() *Curve { return newCurve(idCryptoProC, &defCryptoProC) })
+	tc26256A   = sync.OnceValue(func() *Curve { return newCurve(idTC26256A, &defTC26256A) })
+	test512    = sync.OnceValue(func() *Curve { return newCurve(idTest512, &defTest512) })
+	tc26512A   = sync.OnceValue(func() *Curve { return newCurve(idTC26512A, &defTC26512A) })
+	tc26512B   = sync.OnceValue(func() *Curve { return newCurve(idTC26512B, &defTC26512B) })
+	tc26512C   = sync.OnceValue(func() *Curve { return newCurve(idTC26512C, &defTC26512C) })
 )
 
 // Test256 is id-GostR3410-2001-TestParamSet (RFC 7091 example 1).
@@ -72,99 +81,153 @@ func TC26512C() *Curve { return tc26512C() }
 // Size is the length in bytes of p, q, coordinates and scalars: 32 or 64.
 func (c *Curve) Size() int { return c.size }
 
-// Params returns a fresh copy of the curve constants.
-func (c *Curve) Params() *Params { return c.def.params() }
-
 // Params are the curve constants as big integers, for tests and documentation.
 type Params struct{ P, A, B, Q, X, Y, Cofactor *big.Int }
 
+// Params returns a fresh copy of the curve constants.
+func (c *Curve) Params() *Params { return c.def.params() }
+
 // Order returns q, big-endian, Size bytes.
-func (c *Curve) Order() []byte { return c.ref.q.FillBytes(make([]byte, c.size)) }
+func (c *Curve) Order() []byte { return append([]byte(nil), c.order...) }
 
-func (c *Curve) bytes(v *big.Int) []byte { return v.FillBytes(make([]byte, c.size)) }
+// ScalarIsValid returns 1 iff k is Size bytes and 0 < k < q, in constant
+// time (the length is public).
+func (c *Curve) ScalarIsValid(k []byte) int {
+	if len(k) != c.size {
+		return 0
+	}
+	var z scalar
+	c.sf.set(&z, k)
+	return c.sf.isValid(&z)
+}
 
-func (c *Curve) scalar(b []byte) (*big.Int, bool) {
+// ReduceScalar returns a mod q for any Size-byte a, in constant time. It
+// panics if len(a) != Size.
+func (c *Curve) ReduceScalar(a []byte) []byte {
+	c.mustSize(a)
+	var z scalar
+	c.sf.set(&z, a)
+	c.sf.reduce(&z, &z)
+	return c.sf.bytes(make([]byte, c.size), &z)
+}
+
+// MulScalar returns a·b mod q for any Size-byte a and b, in constant time.
+// It panics if a length is not Size.
+func (c *Curve) MulScalar(a, b []byte) []byte {
+	c.mustSize(a)
+	c.mustSize(b)
+	var x, y scalar
+	c.sf.set(&x, a)
+	c.sf.set(&y, b)
+	c.sf.mulMod(&x, &x, &y)
+	return c.sf.bytes(make([]byte, c.size), &x)
+}
+
+func (c *Curve) mustSize(b []byte) {
 	if len(b) != c.size {
-		return nil, false
+		panic("ec: scalar has the wrong length")
 	}
-	v := new(big.Int).SetBytes(b)
-	return v, v.Sign() > 0 && v.Cmp(c.ref.q) < 0
 }
 
-// PublicKey returns Q = d·P in affine coordinates.
+// PublicKey returns Q = d·P in affine coordinates, big-endian. It fails
+// unless 0 < d < q. Constant time with respect to d.
 func (c *Curve) PublicKey(d []byte) (x, y []byte, err error) {
-	k, ok := c.scalar(d)
-	if !ok {
+	if c.ScalarIsValid(d) != 1 {
 		return nil, nil, errScalar
 	}
-	pt := c.ref.mul(k, c.ref.base())
-	return c.bytes(pt.x), c.bytes(pt.y), nil
+	out := make([]byte, 2*c.size)
+	x, y = out[:c.size:c.size], out[c.size:]
+	c.baseMult(x, y, d)
+	return x, y, nil
 }
 
-// Sign computes a GOST R 34.10-2012 signature (FACTS §2.1).
+// Sign computes the GOST R 34.10-2012 signature (r, s) of the digest value
+// alpha with private key d and nonce k (§6.1; FACTS §2.1):
+// e = alpha mod q (1 if that is 0), C = k·P, r = x_C mod q,
+// s = (r·d + k·e) mod q. It returns ErrRetry if r or s is zero.
+//
+// Constant time with respect to d, k and the results; alpha is treated as
+// secret too, though it is normally public.
 func (c *Curve) Sign(d, alpha, k []byte) (r, s []byte, err error) {
-	dd, ok := c.scalar(d)
-	if !ok {
-		return nil, nil, errScalar
-	}
-	kk, ok := c.scalar(k)
-	if !ok {
-		return nil, nil, errNonce
-	}
 	if len(alpha) != c.size {
 		return nil, nil, errLength
 	}
-	rr, ss, ok := c.ref.sign(dd, new(big.Int).SetBytes(alpha), kk)
-	if !ok {
+	if c.ScalarIsValid(d) != 1 {
+		return nil, nil, errScalar
+	}
+	if c.ScalarIsValid(k) != 1 {
+		return nil, nil, errNonce
+	}
+	f := c.sf
+	out := make([]byte, 2*c.size)
+	r, s = out[:c.size:c.size], out[c.size:]
+
+	// r = x(k·P) mod q. x < p < 2^(8·Size), so reduce handles it whatever
+	// the ratio of p to q (up to 4 for the cofactor-4 curves).
+	c.baseMult(r, nil, k)
+	var rv, dv, kv, ev, t1, t2 scalar
+	f.set(&rv, r)
+	f.reduce(&rv, &rv)
+
+	// e = alpha mod q, or 1.
+	f.set(&ev, alpha)
+	f.reduce(&ev, &ev)
+	f.selectOne(&ev)
+
+	// s = (r·d + k·e) mod q: two Montgomery products (each carrying R⁻¹),
+	// their sum, and one product by R² mod q to remove R⁻¹.
+	f.set(&dv, d)
+	f.set(&kv, k)
+	f.mul(&t1, &rv, &dv)
+	f.mul(&t2, &kv, &ev)
+	f.add(&t1, &t1, &t2)
+	f.mul(&t1, &t1, &f.rr)
+
+	f.bytes(r, &rv)
+	f.bytes(s, &t1)
+	// Branching here reveals only that the signature would be degenerate.
+	if f.isZero(&rv)|f.isZero(&t1) != 0 {
 		return nil, nil, ErrRetry
 	}
-	return c.bytes(rr), c.bytes(ss), nil
+	return r, s, nil
 }
 
-// ScalarIsValid returns 1 iff 0 < k < q.
-func (c *Curve) ScalarIsValid(k []byte) int {
-	if _, ok := c.scalar(k); ok {
-		return 1
-	}
-	return 0
-}
-
-// ReduceScalar returns a mod q.
-func (c *Curve) ReduceScalar(a []byte) []byte {
-	return c.bytes(new(big.Int).Mod(new(big.Int).SetBytes(a), c.ref.q))
-}
-
-// MulScalar returns a·b mod q.
-func (c *Curve) MulScalar(a, b []byte) []byte {
-	v := new(big.Int).Mul(new(big.Int).SetBytes(a), new(big.Int).SetBytes(b))
-	return c.bytes(v.Mod(v, c.ref.q))
-}
-
-// CheckPublicKey checks that (x, y) is a valid public key.
+// CheckPublicKey returns an error unless x, y are Size bytes, below p, the
+// point (x, y) is on the curve and, for the cofactor-4 curves, q·(x, y) is
+// the identity. Variable time: public keys are public.
 func (c *Curve) CheckPublicKey(x, y []byte) error {
 	if len(x) != c.size || len(y) != c.size {
 		return errRange
 	}
-	bx, by := new(big.Int).SetBytes(x), new(big.Int).SetBytes(y)
-	if bx.Cmp(c.ref.p) >= 0 || by.Cmp(c.ref.p) >= 0 {
-		return errRange
-	}
-	if !c.ref.onCurve(bx, by) {
-		return errNotOnCurve
-	}
-	if !c.ref.mul(c.ref.q, refPoint{x: bx, y: by}).inf {
-		return errSubgroup
-	}
-	return nil
+	return c.checkPoint(x, y)
 }
 
-// Verify checks a signature (FACTS §2.1).
+// Verify reports whether (r, s) is a valid signature of the digest value
+// alpha under the public key (x, y) (GOST R 34.10-2012 §6.2; FACTS §2.1).
+// It rejects r or s outside [1, q−1] and any (x, y) not on the curve.
+// Variable time: every input is public.
 func (c *Curve) Verify(x, y, alpha, r, s []byte) bool {
-	for _, b := range [][]byte{x, y, alpha, r, s} {
-		if len(b) != c.size {
-			return false
-		}
+	n := c.size
+	if len(x) != n || len(y) != n || len(alpha) != n || len(r) != n || len(s) != n {
+		return false
 	}
-	return c.ref.verify(new(big.Int).SetBytes(x), new(big.Int).SetBytes(y),
-		new(big.Int).SetBytes(alpha), new(big.Int).SetBytes(r), new(big.Int).SetBytes(s))
+	f := c.sf
+	var rv, sv, ev, v, z1, z2 scalar
+	f.set(&rv, r)
+	f.set(&sv, s)
+	if f.isValid(&rv) != 1 || f.isValid(&sv) != 1 {
+		return false
+	}
+	f.set(&ev, alpha)
+	f.reduce(&ev, &ev)
+	f.selectOne(&ev)
+	f.invVar(&v, &ev)
+	// z1 = s·v, z2 = −r·v (mod q).
+	f.mulMod(&z1, &sv, &v)
+	f.mulMod(&z2, &rv, &v)
+	f.neg(&z2, &z2)
+	var buf [128]byte
+	u1 := f.bytes(buf[:n], &z1)
+	u2 := f.bytes(buf[n:2*n], &z2)
+	return c.verifyMult(x, y, u1, u2, r)
 }
