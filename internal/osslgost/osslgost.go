@@ -76,6 +76,15 @@ func Available() error {
 	return probeErr
 }
 
+// ConfigFile returns the path of an OpenSSL configuration file that loads the
+// GOST engine, for tests that run openssl themselves (OPENSSL_CONF=path).
+func ConfigFile() (string, error) {
+	if err := Available(); err != nil {
+		return "", err
+	}
+	return confPath, nil
+}
+
 // Require fails the test in CI and skips it elsewhere when the engine is missing.
 func Require(t testing.TB) {
 	t.Helper()

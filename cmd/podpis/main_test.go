@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/podpis/podpis/internal/osslgost"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"podpis": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the command-line scripts in testdata/*.txtar. Scripts use
+// `exec openssl` (with the GOST engine configured) for cross-checks; they skip
+// those parts with [!openssl] only outside CI, where a missing engine is an
+// error.
+func TestScripts(t *testing.T) {
+	conf, osslErr := osslgost.ConfigFile()
+	if osslErr != nil && os.Getenv("CI") != "" {
+		t.Fatalf("OpenSSL GOST oracle required in CI: %v", osslErr)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata",
+		Setup: func(env *testscript.Env) error {
+			if osslErr == nil {
+				env.Setenv("OPENSSL_CONF", conf)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// exitcode N prog args... runs prog and checks its exit status is N.
+			"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) < 2 {
+					ts.Fatalf("usage: exitcode N prog args...")
+				}
+				err := ts.Exec(args[1], args[2:]...)
+				got := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					got = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if strconv.Itoa(got) != args[0] {
+					ts.Fatalf("exit status %d, want %s", got, args[0])
+				}
+			},
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "openssl" {
+				return osslErr == nil, nil
+			}
+			return false, nil
+		},
+	})
+}

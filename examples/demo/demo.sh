@@ -1,0 +1,56 @@
+#!/bin/sh
+# The podpis demo: hash a document, make a GOST key, sign and verify the
+# document, and let OpenSSL's GOST engine check our signature — and ours check
+# OpenSSL's. Run it with `make demo`; it writes into demo-out/.
+set -eu
+PODPIS=${1:-bin/podpis}
+OUT=demo-out
+rm -rf "$OUT"
+mkdir -p "$OUT"
+OSSL_CONF="$OUT/openssl-gost.cnf"
+cat > "$OSSL_CONF" <<'CNF'
+openssl_conf = conf
+[conf]
+engines = engines
+[engines]
+gost = gost_section
+[gost_section]
+engine_id = gost
+default_algorithms = ALL
+CNF
+ossl() { OPENSSL_CONF="$OSSL_CONF" openssl "$@"; }
+step() { printf '\n== %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+printf 'Доверенность на подписание отчётности\n' > "$OUT/document.txt"
+
+step "Streebog hashes (GOST R 34.11-2012), ours and OpenSSL's"
+run "$PODPIS" hash "$OUT/document.txt"
+run "$PODPIS" hash --alg streebog512 "$OUT/document.txt"
+printf '$ openssl dgst -md_gost12_256 %s\n' "$OUT/document.txt"
+ossl dgst -md_gost12_256 "$OUT/document.txt"
+
+step "A GOST R 34.10-2012 key on tc26-256-A, and its public key"
+run "$PODPIS" keygen --curve 256-a --out "$OUT/key.pem"
+run "$PODPIS" pubkey --key "$OUT/key.pem" > "$OUT/pub.pem"
+cat "$OUT/pub.pem"
+printf '$ openssl pkey -in key.pem -pubout   # must be the same bytes\n'
+ossl pkey -in "$OUT/key.pem" -pubout | cmp - "$OUT/pub.pem" && echo "identical"
+
+step "Sign with podpis, verify with podpis and with OpenSSL"
+run "$PODPIS" sign --raw --key "$OUT/key.pem" --in "$OUT/document.txt" --out "$OUT/document.sig"
+run "$PODPIS" verify --raw --pub "$OUT/pub.pem" --sig "$OUT/document.sig" --in "$OUT/document.txt"
+printf '$ openssl dgst -md_gost12_256 -verify pub.pem -signature document.sig document.txt\n'
+ossl dgst -md_gost12_256 -verify "$OUT/pub.pem" -signature "$OUT/document.sig" "$OUT/document.txt"
+
+step "Sign with OpenSSL, verify with podpis"
+ossl dgst -md_gost12_256 -sign "$OUT/key.pem" -out "$OUT/document.openssl.sig" "$OUT/document.txt"
+run "$PODPIS" verify --raw --pub "$OUT/pub.pem" --sig "$OUT/document.openssl.sig" --in "$OUT/document.txt"
+
+step "A changed document no longer verifies (exit status 1)"
+printf 'Доверенность на продажу квартиры\n' > "$OUT/forged.txt"
+if "$PODPIS" verify --raw --pub "$OUT/pub.pem" --sig "$OUT/document.sig" --in "$OUT/forged.txt"; then
+	echo "demo: a forged document verified" >&2
+	exit 1
+fi
+printf '\nDone. Files are in %s/.\n' "$OUT"
