@@ -1,6 +1,6 @@
 package streebog
 
-//go:generate go run gen.go -output tables.go
+//go:generate go run gen.go
 
 import (
 	"encoding/binary"
