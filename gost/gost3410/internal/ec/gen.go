@@ -490,9 +490,27 @@ func (f *field) addFunc() string {
 		r[i], c = v, nc
 	}
 	if f.solinas {
-		// A carry means r + 2^(64n) ≥ p: subtract p, i.e. add c (no new carry).
-		e.p("%s += solC & -%s", r[0], c)
-		f.finalSolinas(e, r)
+		// s = r + c = r − p mod 2^(64n). Take s if x + y ≥ p: either the sum
+		// carried (then r + c < p, no second carry) or r + c carries.
+		s := make([]string, n)
+		k := ""
+		for i := 0; i < n; i++ {
+			v, nk := e.fresh("s"), e.fresh("k")
+			a := "0"
+			if i == 0 {
+				a = "solC"
+			}
+			if k == "" {
+				e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nk, r[i], a)
+			} else {
+				e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nk, r[i], a, k)
+			}
+			s[i], k = v, nk
+		}
+		e.p("m := -(%s | %s)", c, k)
+		for i := 0; i < n; i++ {
+			e.p("z[%d] = %s&m | %s&^m", i, s[i], r[i])
+		}
 	} else {
 		f.finalMont(e, r, c)
 	}

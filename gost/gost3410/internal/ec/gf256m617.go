@@ -118,12 +118,11 @@ func gf256m617Add(z, x, y *[4]uint64) {
 	r3, c4 := bits.Add64(x1, y1, c2)
 	r5, c6 := bits.Add64(x2, y2, c4)
 	r7, c8 := bits.Add64(x3, y3, c6)
-	r1 += solCgf256m617 & -c8
-	s9, c10 := bits.Add64(r1, solCgf256m617, 0)
-	s11, c12 := bits.Add64(r3, 0, c10)
-	s13, c14 := bits.Add64(r5, 0, c12)
-	s15, c16 := bits.Add64(r7, 0, c14)
-	m := -c16
+	s9, k10 := bits.Add64(r1, solCgf256m617, 0)
+	s11, k12 := bits.Add64(r3, 0, k10)
+	s13, k14 := bits.Add64(r5, 0, k12)
+	s15, k16 := bits.Add64(r7, 0, k14)
+	m := -(c8 | k16)
 	z[0] = s9&m | r1&^m
 	z[1] = s11&m | r3&^m
 	z[2] = s13&m | r5&^m

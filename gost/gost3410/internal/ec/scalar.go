@@ -13,9 +13,9 @@ import (
 // Every function is constant time with respect to the values: loop bounds
 // depend only on n, and conditional subtractions use masks.
 type scalarField struct {
-	n    int        // limbs
+	n    int    // limbs
 	q    scalar // the order, little-endian limbs
-	qInv uint64     // −q⁻¹ mod 2^64
+	qInv uint64 // −q⁻¹ mod 2^64
 	rr   scalar // R² mod q, R = 2^(64n)
 }
 
