@@ -146,19 +146,11 @@ package streebog
 var lps = [8][256]uint64{
 `)
 	for k := range 8 {
-		fmt.Fprintf(&buf, "\t{ // k = %d\n", k)
-		for v := range 256 {
-			if v%4 == 0 {
-				buf.WriteString("\t\t")
-			}
-			fmt.Fprintf(&buf, "0x%016x,", l(uint64(pi[v])<<(8*k)))
-			if v%4 == 3 {
-				buf.WriteString("\n")
-			} else {
-				buf.WriteString(" ")
-			}
+		var row [256]uint64
+		for v := range row {
+			row[v] = l(uint64(pi[v]) << (8 * k))
 		}
-		buf.WriteString("\t},\n")
+		writeRow(&buf, fmt.Sprintf("k = %d", k), row[:])
 	}
 	buf.WriteString("}\n\n")
 
@@ -168,24 +160,30 @@ var roundConst = [12][8]uint64{
 `)
 	for i, s := range iterationConstants {
 		w := words(s)
-		fmt.Fprintf(&buf, "\t{ // C_%d\n", i+1)
-		for j, x := range w {
-			if j%4 == 0 {
-				buf.WriteString("\t\t")
-			}
-			fmt.Fprintf(&buf, "0x%016x,", x)
-			if j%4 == 3 {
-				buf.WriteString("\n")
-			} else {
-				buf.WriteString(" ")
-			}
-		}
-		buf.WriteString("\t},\n")
+		writeRow(&buf, fmt.Sprintf("C_%d", i+1), w[:])
 	}
 	buf.WriteString("}\n")
 
 	writeSource(*tablesOut, buf.Bytes())
 	writeSource(*kernelOut, kernel())
+}
+
+// writeRow writes one braced row of a uint64 array literal, four words a
+// line, with a comment naming it.
+func writeRow(buf *bytes.Buffer, name string, words []uint64) {
+	fmt.Fprintf(buf, "\t{ // %s\n", name)
+	for i, x := range words {
+		if i%4 == 0 {
+			buf.WriteString("\t\t")
+		}
+		fmt.Fprintf(buf, "0x%016x,", x)
+		if i%4 == 3 {
+			buf.WriteString("\n")
+		} else {
+			buf.WriteString(" ")
+		}
+	}
+	buf.WriteString("\t},\n")
 }
 
 func writeSource(name string, b []byte) {

@@ -38,39 +38,38 @@ const iv256 = 0x0101010101010101
 // New256 returns a new hash.Hash computing the Streebog-256 checksum. The
 // returned value also implements encoding.BinaryMarshaler,
 // encoding.BinaryAppender, encoding.BinaryUnmarshaler and hash.Cloner.
-func New256() hash.Hash {
-	d := &digest{size: Size256}
-	d.Reset()
-	return d
-}
+func New256() hash.Hash { return newDigest(Size256) }
 
 // New512 returns a new hash.Hash computing the Streebog-512 checksum. The
 // returned value also implements encoding.BinaryMarshaler,
 // encoding.BinaryAppender, encoding.BinaryUnmarshaler and hash.Cloner.
-func New512() hash.Hash {
-	d := &digest{size: Size512}
+func New512() hash.Hash { return newDigest(Size512) }
+
+func newDigest(size int) *digest {
+	d := &digest{size: size}
 	d.Reset()
 	return d
 }
 
 // Sum256 returns the Streebog-256 checksum of data, in wire order.
-func Sum256(data []byte) [Size256]byte {
-	d := digest{size: Size256}
-	d.Reset()
-	d.Write(data)
-	var out [Size256]byte
-	d.checkSum(out[:])
-	return out
+func Sum256(data []byte) (sum [Size256]byte) {
+	oneShot(sum[:], data)
+	return sum
 }
 
 // Sum512 returns the Streebog-512 checksum of data, in wire order.
-func Sum512(data []byte) [Size512]byte {
-	d := digest{size: Size512}
+func Sum512(data []byte) (sum [Size512]byte) {
+	oneShot(sum[:], data)
+	return sum
+}
+
+// oneShot writes the checksum of data into out, whose length selects the
+// variant. Everything stays on the caller's stack.
+func oneShot(out, data []byte) {
+	d := digest{size: len(out)}
 	d.Reset()
 	d.Write(data)
-	var out [Size512]byte
-	d.checkSum(out[:])
-	return out
+	d.checkSum(out)
 }
 
 func (d *digest) Reset() {
