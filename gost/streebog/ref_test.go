@@ -168,7 +168,7 @@ func (p *refParams) g(n, h, m vec) vec {
 	return p.x(p.x(e, h), m)
 }
 
-// add is addition mod 2^512 of RFC 6986, Section 4.2, byte by byte.
+// refAdd is the addition mod 2^512 (⊞) of RFC 6986, Section 4, byte by byte.
 func refAdd(a, b vec) vec {
 	carry := 0
 	for i := range a {

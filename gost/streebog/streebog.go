@@ -3,6 +3,7 @@ package streebog
 //go:generate go run gen.go
 
 import (
+	"encoding"
 	"encoding/binary"
 	"errors"
 	"hash"
@@ -30,6 +31,13 @@ type digest struct {
 	nx    int
 	size  int // Size256 or Size512
 }
+
+var (
+	_ hash.Cloner                = (*digest)(nil)
+	_ encoding.BinaryMarshaler   = (*digest)(nil)
+	_ encoding.BinaryAppender    = (*digest)(nil)
+	_ encoding.BinaryUnmarshaler = (*digest)(nil)
+)
 
 // iv256 is the initial chaining value of Streebog-256: 64 bytes 0x01
 // (RFC 6986, Section 6.1). Streebog-512 starts from all zeroes.
