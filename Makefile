@@ -4,6 +4,7 @@
 GO          ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
+BENCHFLAGS  ?=
 # Debian packages the project needs: OpenSSL with the GOST engine (the test
 # oracle and the benchmark reference) and a C compiler with OpenSSL headers
 # (the benchmark harness; later the PKCS#11 test token).
@@ -35,7 +36,8 @@ test: deps vet
 	$(GO) test ./...
 
 bench: deps
-	$(GO) run ./internal/benchcmp
+	$(GO) build -o bin/benchcmp ./internal/benchcmp
+	bin/benchcmp $(BENCHFLAGS)
 
 # Runs every Fuzz target for FUZZTIME each (go test runs one target at a time).
 fuzz:
