@@ -12,18 +12,21 @@ func benchField[E any, P fieldElem[E]](b *testing.B, name string) {
 	P(&y).Invert(&x)
 	b.Run("Mul/"+name, func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuTimer(b)()
 		for range b.N {
 			P(&x).Mul(&x, &y)
 		}
 	})
 	b.Run("Square/"+name, func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuTimer(b)()
 		for range b.N {
 			P(&x).Square(&x)
 		}
 	})
 	b.Run("Invert/"+name, func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuTimer(b)()
 		for range b.N {
 			P(&x).Invert(&x)
 		}

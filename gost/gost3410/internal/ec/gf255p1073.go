@@ -358,15 +358,15 @@ func gf255p1073Square(z, x *[4]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf255p1073) Invert(a *gf255p1073) *gf255p1073 {
+	var z gf255p1073
 	// pw[i] = a^(2i+1)
-	var pw [16]gf255p1073
+	var pw [12]gf255p1073
 	var a2 gf255p1073
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf255p1073
 	z.Set(&pw[0])
 	for i := 0; i < 245; i++ {
 		z.Square(&z)
@@ -376,9 +376,7 @@ func (e *gf255p1073) Invert(a *gf255p1073) *gf255p1073 {
 		z.Square(&z)
 	}
 	z.Mul(&z, &pw[11])
-	for i := 0; i < 1; i++ {
-		z.Square(&z)
-	}
+	z.Square(&z)
 	z.Mul(&z, &pw[0])
 	return e.Set(&z)
 }

@@ -358,15 +358,15 @@ func gf255p3225Square(z, x *[4]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf255p3225) Invert(a *gf255p3225) *gf255p3225 {
+	var z gf255p3225
 	// pw[i] = a^(2i+1)
-	var pw [16]gf255p3225
+	var pw [13]gf255p3225
 	var a2 gf255p3225
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf255p3225
 	z.Set(&pw[0])
 	for i := 0; i < 248; i++ {
 		z.Square(&z)

@@ -370,15 +370,15 @@ func gf256cpcSquare(z, x *[4]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf256cpc) Invert(a *gf256cpc) *gf256cpc {
+	var z gf256cpc
 	// pw[i] = a^(2i+1)
 	var pw [16]gf256cpc
 	var a2 gf256cpc
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf256cpc
 	z.Set(&pw[9])
 	for i := 0; i < 4; i++ {
 		z.Square(&z)

@@ -298,215 +298,68 @@ func gf256m617Square(z, x *[4]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf256m617) Invert(a *gf256m617) *gf256m617 {
+	var z gf256m617
 	// pw[i] = a^(2i+1)
-	var pw [16]gf256m617
+	var pw [13]gf256m617
 	var a2 gf256m617
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf256m617
-	z.Set(&pw[15])
-	for i := 0; i < 5; i++ {
+	// z = a^(2^246 − 1)
+	var t gf256m617
+	z.Set(a)
+	t.Set(&z)
+	z.Square(&z)
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 3; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 4; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[5])
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
 	for i := 0; i < 7; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[10])
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 15; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &t)
+	t.Set(&z)
+	for i := 0; i < 30; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 61; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 123; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &t)
+	for i := 0; i < 6; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &pw[12])
+	for i := 0; i < 4; i++ {
+		z.Square(&z)
+	}
+	z.Mul(&z, &pw[2])
 	return e.Set(&z)
 }

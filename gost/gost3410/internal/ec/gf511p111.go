@@ -852,15 +852,15 @@ func gf511p111Square(z, x *[8]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf511p111) Invert(a *gf511p111) *gf511p111 {
+	var z gf511p111
 	// pw[i] = a^(2i+1)
-	var pw [16]gf511p111
+	var pw [14]gf511p111
 	var a2 gf511p111
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf511p111
 	z.Set(&pw[0])
 	for i := 0; i < 509; i++ {
 		z.Square(&z)

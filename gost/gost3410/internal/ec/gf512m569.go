@@ -600,423 +600,75 @@ func gf512m569Square(z, x *[8]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf512m569) Invert(a *gf512m569) *gf512m569 {
+	var z gf512m569
 	// pw[i] = a^(2i+1)
-	var pw [16]gf512m569
+	var pw [4]gf512m569
 	var a2 gf512m569
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf512m569
-	z.Set(&pw[15])
-	for i := 0; i < 5; i++ {
+	// z = a^(2^502 − 1)
+	var t gf512m569
+	z.Set(a)
+	t.Set(&z)
+	z.Square(&z)
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 3; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 7; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 15; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 31; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	t.Set(&z)
+	for i := 0; i < 62; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 125; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	z.Square(&z)
+	z.Mul(&z, a)
+	t.Set(&z)
+	for i := 0; i < 251; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &t)
+	for i := 0; i < 4; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
+	z.Mul(&z, &pw[3])
+	for i := 0; i < 6; i++ {
 		z.Square(&z)
 	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[15])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[13])
-	for i := 0; i < 5; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[8])
-	for i := 0; i < 2; i++ {
-		z.Square(&z)
-	}
-	z.Mul(&z, &pw[0])
+	z.Mul(&z, &pw[2])
 	return e.Set(&z)
 }

@@ -948,15 +948,15 @@ func gf512testSquare(z, x *[8]uint64) {
 // Invert sets e = 1/a mod p (Fermat: a^(p−2)), and e = 0 when a = 0.
 // The chain of operations depends only on p, so it is constant time.
 func (e *gf512test) Invert(a *gf512test) *gf512test {
+	var z gf512test
 	// pw[i] = a^(2i+1)
 	var pw [16]gf512test
 	var a2 gf512test
 	pw[0].Set(a)
 	a2.Square(a)
-	for i := 1; i < 16; i++ {
+	for i := 1; i < len(pw); i++ {
 		pw[i].Mul(&pw[i-1], &a2)
 	}
-	var z gf512test
 	z.Set(&pw[8])
 	for i := 0; i < 6; i++ {
 		z.Square(&z)
@@ -1122,9 +1122,7 @@ func (e *gf512test) Invert(a *gf512test) *gf512test {
 		z.Square(&z)
 	}
 	z.Mul(&z, &pw[14])
-	for i := 0; i < 1; i++ {
-		z.Square(&z)
-	}
+	z.Square(&z)
 	z.Mul(&z, &pw[0])
 	for i := 0; i < 7; i++ {
 		z.Square(&z)
@@ -1238,9 +1236,7 @@ func (e *gf512test) Invert(a *gf512test) *gf512test {
 		z.Square(&z)
 	}
 	z.Mul(&z, &pw[14])
-	for i := 0; i < 1; i++ {
-		z.Square(&z)
-	}
+	z.Square(&z)
 	z.Mul(&z, &pw[0])
 	for i := 0; i < 10; i++ {
 		z.Square(&z)

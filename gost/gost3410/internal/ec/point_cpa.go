@@ -338,15 +338,170 @@ func cpaBaseMultBytes(x, y, k []byte) {
 	p.bytesW(x, y)
 }
 
-// cpaVarMult sets p = k·q for a big-endian scalar k, with a width-5 NAF.
-// Variable time: for public scalars only.
-func cpaVarMult(p, q *cpaPoint, k []byte) {
+// cpaJac is a point in Jacobian coordinates (X:Y:Z), x = X/Z², y = Y/Z³,
+// with Z = 0 for the identity. Only the variable-time Verify path uses it:
+// its formulas (Bernstein–Lange, Explicit-Formulas Database) are faster than
+// the complete ones but have exceptional cases, which are handled with
+// branches. DANGEROUS: never use it with secret scalars.
+type cpaJac struct{ x, y, z gf256m617 }
+
+func (p *cpaJac) setIdentity() *cpaJac {
+	p.x.One()
+	p.y.One()
+	p.z.Zero()
+	return p
+}
+
+func (p *cpaJac) isIdentity() bool { return p.z.IsZero() == 1 }
+
+// double sets p = 2·q (dbl-2001-b, a = −3; 3M + 5S): δ = Z², γ = Y²,
+// β = Xγ, α = 3(X − δ)(X + δ), X3 = α² − 8β, Z3 = (Y + Z)² − γ − δ,
+// Y3 = α(4β − X3) − 8γ². The identity maps to itself (Z3 = 0).
+func (p *cpaJac) double(q *cpaJac) *cpaJac {
+	var delta, gamma, beta, alpha, t, x3, y3, z3 gf256m617
+	delta.Square(&q.z)
+	gamma.Square(&q.y)
+	beta.Mul(&q.x, &gamma)
+	t.Sub(&q.x, &delta)
+	alpha.Add(&q.x, &delta)
+	alpha.Mul(&alpha, &t)
+	t.Add(&alpha, &alpha)
+	alpha.Add(&alpha, &t)
+	z3.Add(&q.y, &q.z)
+	z3.Square(&z3)
+	z3.Sub(&z3, &gamma)
+	z3.Sub(&z3, &delta)
+	beta.Add(&beta, &beta)
+	beta.Add(&beta, &beta) // 4β
+	x3.Square(&alpha)
+	t.Add(&beta, &beta)
+	x3.Sub(&x3, &t)
+	y3.Sub(&beta, &x3)
+	y3.Mul(&y3, &alpha)
+	gamma.Square(&gamma)
+	gamma.Add(&gamma, &gamma)
+	gamma.Add(&gamma, &gamma)
+	gamma.Add(&gamma, &gamma) // 8γ²
+	y3.Sub(&y3, &gamma)
+	p.x, p.y, p.z = x3, y3, z3
+	return p
+}
+
+// add sets p = q1 + q2 (add-2007-bl; 11M + 5S), branching on the
+// exceptional cases (an identity input, q1 = ±q2).
+func (p *cpaJac) add(q1, q2 *cpaJac) *cpaJac {
+	if q1.isIdentity() {
+		*p = *q2
+		return p
+	}
+	if q2.isIdentity() {
+		*p = *q1
+		return p
+	}
+	var z1z1, z2z2, u1, u2, s1, s2, h, r, i, j, v, x3, y3, z3 gf256m617
+	z1z1.Square(&q1.z)
+	z2z2.Square(&q2.z)
+	u1.Mul(&q1.x, &z2z2)
+	u2.Mul(&q2.x, &z1z1)
+	s1.Mul(&q1.y, &q2.z)
+	s1.Mul(&s1, &z2z2)
+	s2.Mul(&q2.y, &q1.z)
+	s2.Mul(&s2, &z1z1)
+	h.Sub(&u2, &u1)
+	r.Sub(&s2, &s1)
+	if h.IsZero() == 1 {
+		if r.IsZero() == 1 {
+			return p.double(q1)
+		}
+		return p.setIdentity()
+	}
+	i.Add(&h, &h)
+	i.Square(&i)
+	j.Mul(&h, &i)
+	r.Add(&r, &r)
+	v.Mul(&u1, &i)
+	x3.Square(&r)
+	x3.Sub(&x3, &j)
+	x3.Sub(&x3, &v)
+	x3.Sub(&x3, &v)
+	y3.Sub(&v, &x3)
+	y3.Mul(&y3, &r)
+	s1.Mul(&s1, &j)
+	s1.Add(&s1, &s1)
+	y3.Sub(&y3, &s1)
+	z3.Add(&q1.z, &q2.z)
+	z3.Square(&z3)
+	z3.Sub(&z3, &z1z1)
+	z3.Sub(&z3, &z2z2)
+	z3.Mul(&z3, &h)
+	p.x, p.y, p.z = x3, y3, z3
+	return p
+}
+
+// addAffine sets p = q + a (madd-2007-bl; 7M + 4S), branching on the
+// exceptional cases (q the identity, q = ±a).
+func (p *cpaJac) addAffine(q *cpaJac, a *cpaAffine) *cpaJac {
+	if q.isIdentity() {
+		p.x.Set(&a.x)
+		p.y.Set(&a.y)
+		p.z.One()
+		return p
+	}
+	var z1z1, u2, s2, h, r, hh, i, j, v, x3, y3, z3 gf256m617
+	z1z1.Square(&q.z)
+	u2.Mul(&a.x, &z1z1)
+	s2.Mul(&a.y, &q.z)
+	s2.Mul(&s2, &z1z1)
+	h.Sub(&u2, &q.x)
+	r.Sub(&s2, &q.y)
+	if h.IsZero() == 1 {
+		if r.IsZero() == 1 {
+			return p.double(q)
+		}
+		return p.setIdentity()
+	}
+	hh.Square(&h)
+	i.Add(&hh, &hh)
+	i.Add(&i, &i)
+	j.Mul(&h, &i)
+	r.Add(&r, &r)
+	v.Mul(&q.x, &i)
+	x3.Square(&r)
+	x3.Sub(&x3, &j)
+	x3.Sub(&x3, &v)
+	x3.Sub(&x3, &v)
+	y3.Sub(&v, &x3)
+	y3.Mul(&y3, &r)
+	j.Mul(&j, &q.y)
+	j.Add(&j, &j)
+	y3.Sub(&y3, &j)
+	z3.Add(&q.z, &h)
+	z3.Square(&z3)
+	z3.Sub(&z3, &z1z1)
+	z3.Sub(&z3, &hh)
+	p.x, p.y, p.z = x3, y3, z3
+	return p
+}
+
+// xMatches reports whether p is not the identity and X = c·Z².
+func (p *cpaJac) xMatches(c *gf256m617) bool {
+	var l gf256m617
+	l.Square(&p.z)
+	l.Mul(&l, c)
+	return p.z.IsZero() == 0 && l.Equal(&p.x) == 1
+}
+
+// cpaVarMultJac sets p = k·(x, y) for an affine point and a big-endian
+// scalar k, with a width-5 NAF. Variable time: for public scalars only.
+func cpaVarMultJac(p *cpaJac, q *cpaAffine, k []byte) {
 	var naf [256 + 1]int8
 	n := wnaf(naf[:], k)
-	var pre [8]cpaPoint
-	var q2, c cpaPoint
-	q2.double(q)
-	pre[0].set(q)
+	var pre [8]cpaJac
+	var q2, c cpaJac
+	pre[0].x.Set(&q.x)
+	pre[0].y.Set(&q.y)
+	pre[0].z.One()
+	q2.double(&pre[0])
 	for i := 1; i < 8; i++ {
 		pre[i].add(&pre[i-1], &q2)
 	}
@@ -357,9 +512,35 @@ func cpaVarMult(p, q *cpaPoint, k []byte) {
 		case d > 0:
 			p.add(p, &pre[d/2])
 		case d < 0:
-			c.neg(&pre[-d/2])
+			c.x = pre[-d/2].x
+			c.y.Neg(&pre[-d/2].y)
+			c.z = pre[-d/2].z
 			p.add(p, &c)
 		}
+	}
+}
+
+// cpaVarMult sets p = k·q (variable time), through Jacobian coordinates.
+func cpaVarMult(p, q *cpaPoint, k []byte) {
+	var a cpaAffine
+	var zinv gf256m617
+	if q.isIdentity() == 1 {
+		p.setIdentity()
+		return
+	}
+	zinv.Invert(&q.z)
+	a.fromProjective(q, &zinv)
+	var j cpaJac
+	cpaVarMultJac(&j, &a, k)
+	// Homogeneous (X·Z : Y : Z³).
+	var z3 gf256m617
+	z3.Square(&j.z)
+	z3.Mul(&z3, &j.z)
+	p.x.Mul(&j.x, &j.z)
+	p.y.Set(&j.y)
+	p.z.Set(&z3)
+	if j.isIdentity() {
+		p.setIdentity()
 	}
 }
 
@@ -367,11 +548,12 @@ func cpaVarMult(p, q *cpaPoint, k []byte) {
 // It returns false if Q is not a point of the curve. Variable time: all
 // inputs are public.
 func cpaVerify(qx, qy, u1, u2, r []byte) bool {
-	var q, acc cpaPoint
+	var q cpaPoint
+	var acc cpaJac
 	if !q.setW(qx, qy) {
 		return false
 	}
-	cpaVarMult(&acc, &q, u2)
+	cpaVarMultJac(&acc, &cpaAffine{x: q.x, y: q.y}, u2)
 	var digits [cpaWindows]int8
 	signedDigits(digits[:], u1)
 	tab := cpaTable()
