@@ -96,6 +96,47 @@ func (e *emitter) fresh(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, e.seq)
 }
 
+// chain emits a carry (op "Add64") or borrow ("Sub64") chain
+// out_i, c = a_i op b_i op c and returns the outputs and the last carry.
+func (e *emitter) chain(op, prefix string, a, b []string) ([]string, string) {
+	out := make([]string, len(a))
+	c := "0"
+	for i := range a {
+		nc := e.fresh("c")
+		out[i] = e.fresh(prefix)
+		e.p("%s, %s := bits.%s(%s, %s, %s)", out[i], nc, op, a[i], b[i], c)
+		c = nc
+	}
+	return out, c
+}
+
+// words returns n copies of "0" with first at index 0 (a small constant
+// added at the bottom of a chain).
+func words(n int, first string) []string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = "0"
+	}
+	w[0] = first
+	return w
+}
+
+// vars returns the names prefix0 … prefix(n−1).
+func vars(prefix string, n int) []string {
+	v := make([]string, n)
+	for i := range v {
+		v[i] = fmt.Sprintf("%s%d", prefix, i)
+	}
+	return v
+}
+
+// selectInto emits z[i] = a[i] if the mask m is all ones, else b[i].
+func (e *emitter) selectInto(a, b []string) {
+	for i := range a {
+		e.p("z[%d] = %s&m | %s&^m", i, a[i], b[i])
+	}
+}
+
 // prod is a 128-bit partial product hi:lo held in two variables (or the
 // literal "0").
 type prod struct{ hi, lo string }
@@ -107,62 +148,46 @@ func (e *emitter) mulWords(a, b string) prod {
 	return prod{h, l}
 }
 
+// rowLimbs emits the limbs r_0 … r_m of the row Σ ps[k]·2^(64k) (one
+// carry chain), adding the extra terms (carries, possibly none) into r_m.
+// r_m cannot overflow: it is at most 2^64 − 2 before the extras, which are
+// at most 1 in total where they are used.
+func (e *emitter) rowLimbs(ps []prod, extra ...string) []string {
+	m := len(ps)
+	lo, hi := make([]string, m-1), make([]string, m-1)
+	for k := 1; k < m; k++ {
+		lo[k-1], hi[k-1] = ps[k].lo, ps[k-1].hi
+	}
+	mid, c := e.chain("Add64", "r", lo, hi)
+	r := append([]string{ps[0].lo}, mid...)
+	terms := []string{ps[m-1].hi}
+	if m > 1 {
+		terms = append(terms, c)
+	}
+	for _, x := range extra {
+		if x != "" {
+			terms = append(terms, x)
+		}
+	}
+	top := e.fresh("r")
+	e.p("%s := %s", top, strings.Join(terms, " + "))
+	return append(r, top)
+}
+
 // addRow adds the row Σ products[k]·2^(64(off+k)) into the accumulator t,
 // where t[off+len(products)] is still undefined and becomes defined. carryIn
 // (possibly "") is added into the top limb of the row.
 func (e *emitter) addRow(t []string, off int, ps []prod, carryIn string) {
 	m := len(ps)
-	// Row limbs r_0 … r_m (one carry chain).
-	r := make([]string, m+1)
-	r[0] = ps[0].lo
-	c := ""
-	for k := 1; k < m; k++ {
-		r[k] = e.fresh("r")
-		nc := e.fresh("c")
-		if c == "" {
-			e.p("%s, %s := bits.Add64(%s, %s, 0)", r[k], nc, ps[k].lo, ps[k-1].hi)
-		} else {
-			e.p("%s, %s := bits.Add64(%s, %s, %s)", r[k], nc, ps[k].lo, ps[k-1].hi, c)
-		}
-		c = nc
+	r := e.rowLimbs(ps, carryIn)
+	// Accumulate into t (second carry chain); t[off+m] is new.
+	if t[off+m-1] == "" || t[off+m] != "" {
+		log.Fatal("addRow: accumulator shape")
 	}
-	r[m] = e.fresh("r")
-	switch {
-	case c == "" && carryIn == "":
-		e.p("%s := %s", r[m], ps[m-1].hi)
-	case c == "":
-		e.p("%s := %s + %s", r[m], ps[m-1].hi, carryIn)
-	case carryIn == "":
-		e.p("%s := %s + %s", r[m], ps[m-1].hi, c)
-	default:
-		e.p("%s := %s + %s + %s", r[m], ps[m-1].hi, c, carryIn)
-	}
-	// Accumulate into t (second carry chain).
-	c = ""
-	for k := 0; k <= m; k++ {
-		i := off + k
-		if t[i] == "" {
-			if k != m {
-				log.Fatal("addRow: hole in accumulator")
-			}
-			v := e.fresh("t")
-			if c == "" {
-				e.p("%s := %s", v, r[k])
-			} else {
-				e.p("%s := %s + %s", v, r[k], c)
-			}
-			t[i] = v
-			return
-		}
-		v, nc := e.fresh("t"), e.fresh("c")
-		if c == "" {
-			e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nc, t[i], r[k])
-		} else {
-			e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nc, t[i], r[k], c)
-		}
-		t[i], c = v, nc
-	}
-	log.Fatal("addRow: accumulator overflow")
+	sum, c := e.chain("Add64", "t", t[off:off+m], r[:m])
+	copy(t[off:], sum)
+	t[off+m] = e.fresh("t")
+	e.p("%s := %s + %s", t[off+m], r[m], c)
 }
 
 // product emits the 2N-limb product x·y (or x² when square) into t.
@@ -251,25 +276,7 @@ func (f *field) product(e *emitter, square bool) []string {
 
 // rowIntoAt sets t[off..off+len(ps)] to the row Σ ps[k]·2^(64(off+k)).
 func (e *emitter) rowIntoAt(t []string, off int, ps []prod) {
-	m := len(ps)
-	t[off] = ps[0].lo
-	c := ""
-	for k := 1; k < m; k++ {
-		v, nc := e.fresh("t"), e.fresh("c")
-		if c == "" {
-			e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nc, ps[k].lo, ps[k-1].hi)
-		} else {
-			e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nc, ps[k].lo, ps[k-1].hi, c)
-		}
-		t[off+k], c = v, nc
-	}
-	v := e.fresh("t")
-	if c == "" {
-		e.p("%s := %s", v, ps[m-1].hi)
-	} else {
-		e.p("%s := %s + %s", v, ps[m-1].hi, c)
-	}
-	t[off+m] = v
+	copy(t[off:], e.rowLimbs(ps))
 }
 
 // reduceSolinas emits z = t mod p for p = 2^(64n) − c, fully reduced.
@@ -286,21 +293,7 @@ func (f *field) reduceSolinas(e *emitter, t []string) {
 	// acc[n] ≤ c: fold it once more (acc[n]·c < 2^64).
 	top := acc[n]
 	e.p("%s *= solC", top)
-	c := ""
-	r := make([]string, n)
-	for i := 0; i < n; i++ {
-		v, nc := e.fresh("u"), e.fresh("c")
-		a := "0"
-		if i == 0 {
-			a = top
-		}
-		if c == "" {
-			e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nc, acc[i], a)
-		} else {
-			e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nc, acc[i], a, c)
-		}
-		r[i], c = v, nc
-	}
+	r, c := e.chain("Add64", "u", acc[:n], words(n, top))
 	// A carry out means the value wrapped and is now small: add c once more.
 	e.p("%s = %s + solC&-%s", r[0], r[0], c)
 	f.finalSolinas(e, r)
@@ -309,26 +302,9 @@ func (f *field) reduceSolinas(e *emitter, t []string) {
 // finalSolinas emits z = r − p if r ≥ p else r, for r < 2^(64n), and the
 // store into z (r ≥ p ⇔ r + c ≥ 2^(64n)).
 func (f *field) finalSolinas(e *emitter, r []string) {
-	n := f.N
-	s := make([]string, n)
-	c := ""
-	for i := 0; i < n; i++ {
-		v, nc := e.fresh("s"), e.fresh("c")
-		a := "0"
-		if i == 0 {
-			a = "solC"
-		}
-		if c == "" {
-			e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nc, r[i], a)
-		} else {
-			e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nc, r[i], a, c)
-		}
-		s[i], c = v, nc
-	}
+	s, c := e.chain("Add64", "s", r, words(f.N, "solC"))
 	e.p("m := -%s", c)
-	for i := 0; i < n; i++ {
-		e.p("z[%d] = %s&m | %s&^m", i, s[i], r[i])
-	}
+	e.selectInto(s, r)
 }
 
 // limbKind classifies a modulus limb for the Montgomery row m·p.
@@ -368,45 +344,12 @@ func (f *field) reduceMont(e *emitter, t []string) {
 		for j := 0; j < n; j++ {
 			ps[j] = limbProd(e, m, pl[j])
 		}
-		// Row r_0..r_n of m·p; the previous round's carry goes into r_n
-		// (r_n ≤ 2^64 − 2, so this cannot overflow).
-		r := make([]string, n+1)
-		r[0] = ps[0].lo
-		c := ""
-		for k := 1; k < n; k++ {
-			r[k] = e.fresh("r")
-			nc := e.fresh("c")
-			if c == "" {
-				e.p("%s, %s := bits.Add64(%s, %s, 0)", r[k], nc, ps[k].lo, ps[k-1].hi)
-			} else {
-				e.p("%s, %s := bits.Add64(%s, %s, %s)", r[k], nc, ps[k].lo, ps[k-1].hi, c)
-			}
-			c = nc
-		}
-		r[n] = e.fresh("r")
-		terms := []string{ps[n-1].hi}
-		if c != "" {
-			terms = append(terms, c)
-		}
-		if extra != "" {
-			terms = append(terms, extra)
-		}
-		e.p("%s := %s", r[n], strings.Join(terms, " + "))
+		// Row r_0..r_n of m·p; the previous round's carry goes into r_n.
+		r := e.rowLimbs(ps, extra)
 		// t[i..i+n] += r; t[i] becomes 0 and is dropped.
-		c = ""
-		for k := 0; k <= n; k++ {
-			idx := i + k
-			v, nc := e.fresh("t"), e.fresh("c")
-			if k == 0 {
-				v = "_"
-			}
-			if c == "" {
-				e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nc, t[idx], r[k])
-			} else {
-				e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nc, t[idx], r[k], c)
-			}
-			t[idx], c = v, nc
-		}
+		sum, c := e.chain("Add64", "t", t[i:i+n+1], r)
+		e.p("_ = %s", sum[0])
+		copy(t[i:], sum)
 		extra = c
 	}
 	// Result t[n..2n−1] + extra·2^(64n) < 2p: subtract p once if needed.
@@ -416,28 +359,23 @@ func (f *field) reduceMont(e *emitter, t []string) {
 // finalMont stores into z the value (r + top·2^(64n)) reduced by one
 // conditional subtraction of p.
 func (f *field) finalMont(e *emitter, r []string, top string) {
-	n := f.N
-	pl := limbs(f.P, n)
-	s := make([]string, n)
-	b := ""
-	for i := 0; i < n; i++ {
-		v, nb := e.fresh("s"), e.fresh("b")
-		if b == "" {
-			e.p("%s, %s := bits.Sub64(%s, 0x%016x, 0)", v, nb, r[i], pl[i])
-		} else {
-			e.p("%s, %s := bits.Sub64(%s, 0x%016x, %s)", v, nb, r[i], pl[i], b)
-		}
-		s[i], b = v, nb
-	}
+	s, b := e.chain("Sub64", "s", r, f.pLimbs())
 	// Keep r when it was below p: no carry word and a borrow.
 	if top == "" {
 		e.p("m := -%s", b)
 	} else {
 		e.p("m := -(%s &^ %s)", b, top)
 	}
-	for i := 0; i < n; i++ {
-		e.p("z[%d] = %s&m | %s&^m", i, r[i], s[i])
+	e.selectInto(r, s)
+}
+
+// pLimbs returns the limbs of p as Go literals.
+func (f *field) pLimbs() []string {
+	var out []string
+	for _, l := range limbs(f.P, f.N) {
+		out = append(out, fmt.Sprintf("0x%016x", l))
 	}
+	return out
 }
 
 func (f *field) loadArgs(e *emitter, names ...string) {
@@ -484,39 +422,13 @@ func (f *field) addFunc() string {
 	n := f.N
 	e.p("func %sAdd(z, x, y *[%d]uint64) {", f.Name, n)
 	f.loadArgs(e, "x", "y")
-	r := make([]string, n)
-	c := ""
-	for i := 0; i < n; i++ {
-		v, nc := e.fresh("r"), e.fresh("c")
-		if c == "" {
-			e.p("%s, %s := bits.Add64(x%d, y%d, 0)", v, nc, i, i)
-		} else {
-			e.p("%s, %s := bits.Add64(x%d, y%d, %s)", v, nc, i, i, c)
-		}
-		r[i], c = v, nc
-	}
+	r, c := e.chain("Add64", "r", vars("x", n), vars("y", n))
 	if f.solinas {
 		// s = r + c = r − p mod 2^(64n). Take s if x + y ≥ p: either the sum
 		// carried (then r + c < p, no second carry) or r + c carries.
-		s := make([]string, n)
-		k := ""
-		for i := 0; i < n; i++ {
-			v, nk := e.fresh("s"), e.fresh("k")
-			a := "0"
-			if i == 0 {
-				a = "solC"
-			}
-			if k == "" {
-				e.p("%s, %s := bits.Add64(%s, %s, 0)", v, nk, r[i], a)
-			} else {
-				e.p("%s, %s := bits.Add64(%s, %s, %s)", v, nk, r[i], a, k)
-			}
-			s[i], k = v, nk
-		}
+		s, k := e.chain("Add64", "s", r, words(n, "solC"))
 		e.p("m := -(%s | %s)", c, k)
-		for i := 0; i < n; i++ {
-			e.p("z[%d] = %s&m | %s&^m", i, s[i], r[i])
-		}
+		e.selectInto(s, r)
 	} else {
 		f.finalMont(e, r, c)
 	}
@@ -530,33 +442,17 @@ func (f *field) subFunc() string {
 	n := f.N
 	e.p("func %sSub(z, x, y *[%d]uint64) {", f.Name, n)
 	f.loadArgs(e, "x", "y")
-	r := make([]string, n)
-	b := ""
-	for i := 0; i < n; i++ {
-		v, nb := e.fresh("r"), e.fresh("b")
-		if b == "" {
-			e.p("%s, %s := bits.Sub64(x%d, y%d, 0)", v, nb, i, i)
-		} else {
-			e.p("%s, %s := bits.Sub64(x%d, y%d, %s)", v, nb, i, i, b)
-		}
-		r[i], b = v, nb
-	}
+	r, b := e.chain("Sub64", "r", vars("x", n), vars("y", n))
+	// On a borrow add p back (the final carry is the borrow, discarded).
 	e.p("m := -%s", b)
-	// On a borrow add p back.
-	pl := limbs(f.P, n)
-	c := ""
-	for i := 0; i < n; i++ {
-		v, nc := e.fresh("s"), e.fresh("c")
-		cin := "0"
-		if c != "" {
-			cin = c
-		}
-		if i == n-1 {
-			nc = "_"
-		}
-		e.p("%s, %s := bits.Add64(%s, 0x%016x&m, %s)", v, nc, r[i], pl[i], cin)
-		e.p("z[%d] = %s", i, v)
-		c = nc
+	masked := f.pLimbs()
+	for i := range masked {
+		masked[i] += "&m"
+	}
+	s, c := e.chain("Add64", "s", r, masked)
+	e.p("_ = %s", c)
+	for i := range s {
+		e.p("z[%d] = %s", i, s[i])
 	}
 	e.p("}")
 	return e.b.String()

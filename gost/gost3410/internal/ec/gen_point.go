@@ -195,4 +195,3 @@ func (c *Curve) checkPoint(x, y []byte) error {
 	panic("ec: internal error: unknown curve")
 }
 `
-
