@@ -32,10 +32,13 @@ ossl dgst -md_gost12_256 "$OUT/document.txt"
 
 step "A GOST R 34.10-2012 key on tc26-256-A, and its public key"
 run "$PODPIS" keygen --curve 256-a --out "$OUT/key.pem"
-run "$PODPIS" pubkey --key "$OUT/key.pem" > "$OUT/pub.pem"
+printf '$ %s pubkey --key %s > %s\n' "$PODPIS" "$OUT/key.pem" "$OUT/pub.pem"
+"$PODPIS" pubkey --key "$OUT/key.pem" > "$OUT/pub.pem"
 cat "$OUT/pub.pem"
 printf '$ openssl pkey -in key.pem -pubout   # must be the same bytes\n'
-ossl pkey -in "$OUT/key.pem" -pubout | cmp - "$OUT/pub.pem" && echo "identical"
+ossl pkey -in "$OUT/key.pem" -pubout > "$OUT/pub.openssl.pem"
+cmp "$OUT/pub.openssl.pem" "$OUT/pub.pem"
+echo "identical"
 
 step "Sign with podpis, verify with podpis and with OpenSSL"
 run "$PODPIS" sign --raw --key "$OUT/key.pem" --in "$OUT/document.txt" --out "$OUT/document.sig"
