@@ -306,11 +306,26 @@ var cpaTable = sync.OnceValue(func() *[cpaWindows][16]cpaAffine {
 	return tab
 })
 
+// lookup sets a to row[abs−1], or to zero for abs = 0,
+// reading every entry: each is masked and ORed in, so neither the memory
+// access pattern nor any branch depends on abs (constant time).
+func (a *cpaAffine) lookup(row *[16]cpaAffine, abs int32) {
+	*a = cpaAffine{}
+	for j := range row {
+		m := -uint64(subtle.ConstantTimeEq(abs, int32(j+1)))
+		e := &row[j]
+		for w := range a.x.l {
+			a.x.l[w] |= e.x.l[w] & m
+			a.y.l[w] |= e.y.l[w] & m
+		}
+	}
+}
+
 // cpaBaseMult sets p = k·P for a big-endian 32-byte scalar k (any
 // value below 2^256).
 //
 // Constant time: the signed digits are computed arithmetically, every table
-// entry of a window is read and selected with masks, and the addition
+// entry of a window is read and combined with masks (lookup), and the addition
 // formulas are complete (no branch depends on k).
 func cpaBaseMult(p *cpaPoint, k []byte) {
 	var digits [cpaWindows]int8
@@ -321,9 +336,7 @@ func cpaBaseMult(p *cpaPoint, k []byte) {
 	var t cpaPoint
 	for i := range digits {
 		neg, abs := digitAbs(digits[i])
-		for j := range tab[i] {
-			a.selectFrom(&tab[i][j], &a, subtle.ConstantTimeEq(abs, int32(j+1)))
-		}
+		a.lookup(&tab[i], abs)
 		a.condNeg(neg)
 		// A zero digit has no affine entry: add anyway and discard.
 		t.addAffine(p, &a)

@@ -306,11 +306,26 @@ var cpcTable = sync.OnceValue(func() *[cpcWindows][16]cpcAffine {
 	return tab
 })
 
+// lookup sets a to row[abs−1], or to zero for abs = 0,
+// reading every entry: each is masked and ORed in, so neither the memory
+// access pattern nor any branch depends on abs (constant time).
+func (a *cpcAffine) lookup(row *[16]cpcAffine, abs int32) {
+	*a = cpcAffine{}
+	for j := range row {
+		m := -uint64(subtle.ConstantTimeEq(abs, int32(j+1)))
+		e := &row[j]
+		for w := range a.x.l {
+			a.x.l[w] |= e.x.l[w] & m
+			a.y.l[w] |= e.y.l[w] & m
+		}
+	}
+}
+
 // cpcBaseMult sets p = k·P for a big-endian 32-byte scalar k (any
 // value below 2^256).
 //
 // Constant time: the signed digits are computed arithmetically, every table
-// entry of a window is read and selected with masks, and the addition
+// entry of a window is read and combined with masks (lookup), and the addition
 // formulas are complete (no branch depends on k).
 func cpcBaseMult(p *cpcPoint, k []byte) {
 	var digits [cpcWindows]int8
@@ -321,9 +336,7 @@ func cpcBaseMult(p *cpcPoint, k []byte) {
 	var t cpcPoint
 	for i := range digits {
 		neg, abs := digitAbs(digits[i])
-		for j := range tab[i] {
-			a.selectFrom(&tab[i][j], &a, subtle.ConstantTimeEq(abs, int32(j+1)))
-		}
+		a.lookup(&tab[i], abs)
 		a.condNeg(neg)
 		// A zero digit has no affine entry: add anyway and discard.
 		t.addAffine(p, &a)

@@ -317,11 +317,33 @@ var tc256aTable = sync.OnceValue(func() *[tc256aWindows][16]tc256aAffine {
 	return tab
 })
 
+// lookup sets a to row[abs−1], or to the identity (0, 1, 0) for abs = 0,
+// reading every entry: each is masked and ORed in, so neither the memory
+// access pattern nor any branch depends on abs (constant time).
+func (a *tc256aAffine) lookup(row *[16]tc256aAffine, abs int32) {
+	*a = tc256aAffine{}
+	for j := range row {
+		m := -uint64(subtle.ConstantTimeEq(abs, int32(j+1)))
+		e := &row[j]
+		for w := range a.x.l {
+			a.x.l[w] |= e.x.l[w] & m
+			a.y.l[w] |= e.y.l[w] & m
+			a.dt.l[w] |= e.dt.l[w] & m
+		}
+	}
+	var one gf256m617
+	one.One()
+	m := -uint64(subtle.ConstantTimeEq(abs, 0))
+	for w := range a.y.l {
+		a.y.l[w] |= one.l[w] & m
+	}
+}
+
 // tc256aBaseMult sets p = k·P for a big-endian 32-byte scalar k (any
 // value below 2^256).
 //
 // Constant time: the signed digits are computed arithmetically, every table
-// entry of a window is read and selected with masks, and the addition
+// entry of a window is read and combined with masks (lookup), and the addition
 // formulas are complete (no branch depends on k).
 func tc256aBaseMult(p *tc256aPoint, k []byte) {
 	var digits [tc256aWindows]int8
@@ -331,12 +353,7 @@ func tc256aBaseMult(p *tc256aPoint, k []byte) {
 	var a tc256aAffine
 	for i := range digits {
 		neg, abs := digitAbs(digits[i])
-		a.x.Zero()
-		a.y.One()
-		a.dt.Zero()
-		for j := range tab[i] {
-			a.selectFrom(&tab[i][j], &a, subtle.ConstantTimeEq(abs, int32(j+1)))
-		}
+		a.lookup(&tab[i], abs)
 		a.condNeg(neg)
 		p.addAffine(p, &a)
 	}

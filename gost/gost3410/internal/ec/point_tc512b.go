@@ -306,11 +306,26 @@ var tc512bTable = sync.OnceValue(func() *[tc512bWindows][16]tc512bAffine {
 	return tab
 })
 
+// lookup sets a to row[abs−1], or to zero for abs = 0,
+// reading every entry: each is masked and ORed in, so neither the memory
+// access pattern nor any branch depends on abs (constant time).
+func (a *tc512bAffine) lookup(row *[16]tc512bAffine, abs int32) {
+	*a = tc512bAffine{}
+	for j := range row {
+		m := -uint64(subtle.ConstantTimeEq(abs, int32(j+1)))
+		e := &row[j]
+		for w := range a.x.l {
+			a.x.l[w] |= e.x.l[w] & m
+			a.y.l[w] |= e.y.l[w] & m
+		}
+	}
+}
+
 // tc512bBaseMult sets p = k·P for a big-endian 64-byte scalar k (any
 // value below 2^512).
 //
 // Constant time: the signed digits are computed arithmetically, every table
-// entry of a window is read and selected with masks, and the addition
+// entry of a window is read and combined with masks (lookup), and the addition
 // formulas are complete (no branch depends on k).
 func tc512bBaseMult(p *tc512bPoint, k []byte) {
 	var digits [tc512bWindows]int8
@@ -321,9 +336,7 @@ func tc512bBaseMult(p *tc512bPoint, k []byte) {
 	var t tc512bPoint
 	for i := range digits {
 		neg, abs := digitAbs(digits[i])
-		for j := range tab[i] {
-			a.selectFrom(&tab[i][j], &a, subtle.ConstantTimeEq(abs, int32(j+1)))
-		}
+		a.lookup(&tab[i], abs)
 		a.condNeg(neg)
 		// A zero digit has no affine entry: add anyway and discard.
 		t.addAffine(p, &a)

@@ -317,11 +317,33 @@ var tc512cTable = sync.OnceValue(func() *[tc512cWindows][16]tc512cAffine {
 	return tab
 })
 
+// lookup sets a to row[abs−1], or to the identity (0, 1, 0) for abs = 0,
+// reading every entry: each is masked and ORed in, so neither the memory
+// access pattern nor any branch depends on abs (constant time).
+func (a *tc512cAffine) lookup(row *[16]tc512cAffine, abs int32) {
+	*a = tc512cAffine{}
+	for j := range row {
+		m := -uint64(subtle.ConstantTimeEq(abs, int32(j+1)))
+		e := &row[j]
+		for w := range a.x.l {
+			a.x.l[w] |= e.x.l[w] & m
+			a.y.l[w] |= e.y.l[w] & m
+			a.dt.l[w] |= e.dt.l[w] & m
+		}
+	}
+	var one gf512m569
+	one.One()
+	m := -uint64(subtle.ConstantTimeEq(abs, 0))
+	for w := range a.y.l {
+		a.y.l[w] |= one.l[w] & m
+	}
+}
+
 // tc512cBaseMult sets p = k·P for a big-endian 64-byte scalar k (any
 // value below 2^512).
 //
 // Constant time: the signed digits are computed arithmetically, every table
-// entry of a window is read and selected with masks, and the addition
+// entry of a window is read and combined with masks (lookup), and the addition
 // formulas are complete (no branch depends on k).
 func tc512cBaseMult(p *tc512cPoint, k []byte) {
 	var digits [tc512cWindows]int8
@@ -331,12 +353,7 @@ func tc512cBaseMult(p *tc512cPoint, k []byte) {
 	var a tc512cAffine
 	for i := range digits {
 		neg, abs := digitAbs(digits[i])
-		a.x.Zero()
-		a.y.One()
-		a.dt.Zero()
-		for j := range tab[i] {
-			a.selectFrom(&tab[i][j], &a, subtle.ConstantTimeEq(abs, int32(j+1)))
-		}
+		a.lookup(&tab[i], abs)
 		a.condNeg(neg)
 		p.addAffine(p, &a)
 	}
