@@ -164,22 +164,7 @@ func splitCertificates(data []byte) ([][]byte, error) {
 	case len(trimmed) == 0:
 		return nil, errors.New("pki: no certificate: empty input")
 	case bytes.Contains(trimmed, []byte("-----BEGIN")):
-		var ders [][]byte
-		rest := trimmed
-		for {
-			var b *pem.Block
-			b, rest = pem.Decode(rest)
-			if b == nil {
-				break
-			}
-			if b.Type == "CERTIFICATE" || b.Type == "X509 CERTIFICATE" {
-				ders = append(ders, b.Bytes)
-			}
-		}
-		if len(ders) == 0 {
-			return nil, errors.New("pki: no CERTIFICATE block in PEM input")
-		}
-		return ders, nil
+		return pemBlocks(trimmed, "CERTIFICATE", "X509 CERTIFICATE")
 	case trimmed[0] == 0x30:
 		var ders [][]byte
 		s := cryptobyte.String(trimmed)
@@ -224,4 +209,44 @@ func (c *Certificate) Equal(other *Certificate) bool {
 		return c == other
 	}
 	return bytes.Equal(c.Raw, other.Raw)
+}
+
+// pemOrDER returns the DER of the first PEM block of one of types in data,
+// or data itself when it starts as DER does.
+func pemOrDER(data []byte, types ...string) ([]byte, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, errors.New("pki: empty input")
+	}
+	if trimmed[0] == 0x30 {
+		return trimmed, nil
+	}
+	ders, err := pemBlocks(trimmed, types...)
+	if err != nil {
+		return nil, err
+	}
+	return ders[0], nil
+}
+
+// pemBlocks returns the contents of every PEM block of one of types in
+// data, skipping blocks of other types.
+func pemBlocks(data []byte, types ...string) ([][]byte, error) {
+	var ders [][]byte
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		for _, t := range types {
+			if b.Type == t {
+				ders = append(ders, b.Bytes)
+				break
+			}
+		}
+	}
+	if len(ders) == 0 {
+		return nil, fmt.Errorf("pki: no PEM %q block in input", types[0])
+	}
+	return ders, nil
 }

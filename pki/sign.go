@@ -252,45 +252,23 @@ func pssParams(params []byte, digestAlg asn1.ObjectIdentifier) (crypto.Hash, int
 // cannot hand out a bad one.
 func Sign(rand io.Reader, signer crypto.Signer, msg []byte) (sig []byte, sigAlg pkix.AlgorithmIdentifier, digestAlg asn1.ObjectIdentifier, err error) {
 	pub := signer.Public()
-	var opts crypto.SignerOpts
-	switch k := pub.(type) {
-	case *gost3410.PublicKey:
-		h := k.ParamSet().Hash()
-		opts = gost3410.SignerOpts{Hash: h}
-		sigAlg.Algorithm, digestAlg = oidGOSTSig256, OIDStreebog256
-		if h == gost3410.Streebog512 {
-			sigAlg.Algorithm, digestAlg = oidGOSTSig512, OIDStreebog512
-		}
+	sigAlg, digestAlg, opts, err := signingParams(pub)
+	if err != nil {
+		return nil, pkix.AlgorithmIdentifier{}, nil, err
+	}
+	switch {
+	case opts == nil: // Ed25519 signs the message itself
+		sig, err = signer.Sign(rand, msg, crypto.Hash(0))
+	case opts.HashFunc() != 0:
+		sig, err = crypto.SignMessage(signer, rand, msg, opts)
+	default: // GOST: crypto.Hash has no Streebog, so crypto.SignMessage cannot hash
 		if ms, ok := signer.(crypto.MessageSigner); ok {
 			sig, err = ms.SignMessage(rand, msg, opts)
 		} else {
-			d := h.New()
+			d := opts.(gost3410.SignerOpts).Hash.New()
 			d.Write(msg)
 			sig, err = signer.Sign(rand, d.Sum(nil), opts)
 		}
-	case *rsa.PublicKey:
-		opts = crypto.SHA256
-		sigAlg = pkix.AlgorithmIdentifier{Algorithm: oidSHA256WithRSA, Parameters: asn1NULL}
-		digestAlg = OIDSHA256
-		sig, err = crypto.SignMessage(signer, rand, msg, opts)
-	case *ecdsa.PublicKey:
-		switch k.Curve {
-		case elliptic.P256():
-			opts, sigAlg.Algorithm = crypto.SHA256, oidECDSAWithSHA256
-		case elliptic.P384():
-			opts, sigAlg.Algorithm = crypto.SHA384, oidECDSAWithSHA384
-		case elliptic.P521():
-			opts, sigAlg.Algorithm = crypto.SHA512, oidECDSAWithSHA512
-		default:
-			return nil, sigAlg, nil, fmt.Errorf("%w: ECDSA curve %s", ErrUnsupportedAlgorithm, k.Curve.Params().Name)
-		}
-		digestAlg = oidOfStdHash(opts.HashFunc())
-		sig, err = crypto.SignMessage(signer, rand, msg, opts)
-	case ed25519.PublicKey:
-		sigAlg.Algorithm, digestAlg = oidEd25519, OIDSHA512
-		sig, err = signer.Sign(rand, msg, crypto.Hash(0))
-	default:
-		return nil, sigAlg, nil, fmt.Errorf("%w: signer with public key of type %T", ErrUnsupportedAlgorithm, pub)
 	}
 	if err != nil {
 		return nil, pkix.AlgorithmIdentifier{}, nil, fmt.Errorf("pki: signing: %w", err)
@@ -299,4 +277,32 @@ func Sign(rand io.Reader, signer crypto.Signer, msg []byte) (sig []byte, sigAlg 
 		return nil, pkix.AlgorithmIdentifier{}, nil, fmt.Errorf("pki: the signer produced a signature that does not verify: %w", err)
 	}
 	return sig, sigAlg, digestAlg, nil
+}
+
+// signingParams returns what Sign uses for a key: the signature
+// AlgorithmIdentifier, the digest OID and the signer options (nil for
+// Ed25519).
+func signingParams(pub crypto.PublicKey) (sigAlg pkix.AlgorithmIdentifier, digestAlg asn1.ObjectIdentifier, opts crypto.SignerOpts, err error) {
+	switch k := pub.(type) {
+	case *gost3410.PublicKey:
+		if k.ParamSet().Hash() == gost3410.Streebog512 {
+			return pkix.AlgorithmIdentifier{Algorithm: oidGOSTSig512}, OIDStreebog512, gost3410.SignerOpts{Hash: gost3410.Streebog512}, nil
+		}
+		return pkix.AlgorithmIdentifier{Algorithm: oidGOSTSig256}, OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, nil
+	case *rsa.PublicKey:
+		return pkix.AlgorithmIdentifier{Algorithm: oidSHA256WithRSA, Parameters: asn1NULL}, OIDSHA256, crypto.SHA256, nil
+	case *ecdsa.PublicKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA256}, OIDSHA256, crypto.SHA256, nil
+		case elliptic.P384():
+			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA384}, OIDSHA384, crypto.SHA384, nil
+		case elliptic.P521():
+			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA512}, OIDSHA512, crypto.SHA512, nil
+		}
+		return sigAlg, nil, nil, fmt.Errorf("%w: ECDSA curve %s", ErrUnsupportedAlgorithm, k.Curve.Params().Name)
+	case ed25519.PublicKey:
+		return pkix.AlgorithmIdentifier{Algorithm: oidEd25519}, OIDSHA512, nil, nil
+	}
+	return sigAlg, nil, nil, fmt.Errorf("%w: signer with public key of type %T", ErrUnsupportedAlgorithm, pub)
 }
