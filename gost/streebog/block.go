@@ -26,10 +26,13 @@ import "encoding/binary"
 // zero-extension, one shift and two load-and-XORs. Unrolling over the output
 // words, rather than looping, gains another 10%.
 
-// blocks runs h = g_N(h, m); N += 512; Σ += m (RFC 6986, Section 9.2) for
-// each full block m of p; len(p) must be a multiple of BlockSize.
-func blocks(d *digest, p []byte) {
-	h, n, sigma := d.h, d.n, d.sigma
+// blocksGeneric runs h = g_N(h, m); N += inc; Σ += m (RFC 6986, Section
+// 9.2, with inc = 512) for each full block m of p; len(p) must be a multiple
+// of BlockSize. It is the pure-Go twin of the assembly of block_amd64.s and
+// the only implementation elsewhere or with -tags purego; blocks, in
+// block_amd64.go or block_noasm.go, picks between them.
+func blocksGeneric(h, n, sigma *[8]uint64, p []byte, inc uint64) {
+	hh, nn, ss := *h, *n, *sigma
 	for len(p) >= BlockSize {
 		b := p[:BlockSize]
 		var m [8]uint64
@@ -41,12 +44,12 @@ func blocks(d *digest, p []byte) {
 		m[5] = binary.LittleEndian.Uint64(b[40:])
 		m[6] = binary.LittleEndian.Uint64(b[48:])
 		m[7] = binary.LittleEndian.Uint64(b[56:])
-		compress(&h, &n, &m)
-		incN(&n, 8*BlockSize)
-		add512(&sigma, &m)
+		compress(&hh, &nn, &m)
+		incN(&nn, inc)
+		add512(&ss, &m)
 		p = p[BlockSize:]
 	}
-	d.h, d.n, d.sigma = h, n, sigma
+	*h, *n, *sigma = hh, nn, ss
 }
 
 // compress sets h = g_N(h, m) = E(LPS(h ⊕ N), m) ⊕ h ⊕ m (RFC 6986,

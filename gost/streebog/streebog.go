@@ -106,13 +106,13 @@ func (d *digest) Write(p []byte) (nn int, err error) {
 		if d.nx < BlockSize {
 			return nn, nil
 		}
-		blocks(d, d.x[:])
+		blocks(&d.h, &d.n, &d.sigma, d.x[:], 8*BlockSize)
 		d.nx = 0
 		p = p[n:]
 	}
 	if len(p) >= BlockSize {
 		n := len(p) &^ (BlockSize - 1)
-		blocks(d, p[:n])
+		blocks(&d.h, &d.n, &d.sigma, p[:n], 8*BlockSize)
 		p = p[n:]
 	}
 	if len(p) > 0 {
@@ -135,23 +135,21 @@ func (d *digest) Sum(b []byte) []byte {
 func (d *digest) checkSum(out []byte) {
 	// Pad the tail to a full block: the message bytes, one 0x01, zeroes
 	// (in the RFC's reversed notation, 0^(511-|M|) ‖ 1 ‖ M).
-	var m [8]uint64
 	var block [BlockSize]byte
 	copy(block[:], d.x[:d.nx])
 	block[d.nx] = 0x01
-	for i := range m {
-		m[i] = binary.LittleEndian.Uint64(block[8*i:])
-	}
 
-	h := d.h
-	compress(&h, &d.n, &m)
-	n := d.n
-	add512(&n, &[8]uint64{uint64(d.nx) * 8})
-	sigma := d.sigma
-	add512(&sigma, &m)
-	var zero [8]uint64
-	compress(&h, &zero, &n)
-	compress(&h, &zero, &sigma)
+	// Steps 2 to 6: h = g_N(h, m); N += |M|; Σ += m; h = g_0(h, N);
+	// h = g_0(h, Σ). blocks does the first three at once; the last two
+	// hash N and Σ as blocks, counting in a zero N that stays zero, and
+	// summing into a Σ that is thrown away.
+	h, n, sigma := d.h, d.n, d.sigma
+	blocks(&h, &n, &sigma, block[:], uint64(d.nx)*8)
+	var zero, scratch [8]uint64
+	putWords(&block, &n)
+	blocks(&h, &zero, &scratch, block[:], 0)
+	putWords(&block, &sigma)
+	blocks(&h, &zero, &scratch, block[:], 0)
 
 	// Streebog-256 is the high half of the final state, wire bytes 32…63
 	// (RFC 6986, Section 9.3, step 3: MSB_256).
@@ -243,6 +241,13 @@ func (d *digest) UnmarshalBinary(b []byte) error {
 	b = b[copy(d.x[:], b):]
 	d.nx = int(b[0])
 	return nil
+}
+
+// putWords stores w into b as 64 wire-order bytes.
+func putWords(b *[BlockSize]byte, w *[8]uint64) {
+	for i, v := range w {
+		binary.LittleEndian.PutUint64(b[8*i:], v)
+	}
 }
 
 func appendWords(b []byte, w *[8]uint64) []byte {

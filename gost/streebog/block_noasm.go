@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package streebog
+
+func blocks(h, n, sigma *[8]uint64, p []byte, inc uint64) {
+	blocksGeneric(h, n, sigma, p, inc)
+}
