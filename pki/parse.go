@@ -159,15 +159,11 @@ func ParseCertificates(data []byte) ([]*Certificate, error) {
 
 // splitCertificates returns the DER certificates in data.
 func splitCertificates(data []byte) ([][]byte, error) {
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case len(trimmed) == 0:
-		return nil, errors.New("pki: no certificate: empty input")
-	case bytes.Contains(trimmed, []byte("-----BEGIN")):
-		return pemBlocks(trimmed, "CERTIFICATE", "X509 CERTIFICATE")
-	case trimmed[0] == 0x30:
+	// DER is recognised before any trimming: a signature may end in bytes
+	// that bytes.TrimSpace would take for white space.
+	if len(data) > 0 && data[0] == 0x30 {
 		var ders [][]byte
-		s := cryptobyte.String(trimmed)
+		s := cryptobyte.String(data)
 		for !s.Empty() {
 			var der cryptobyte.String
 			if !s.ReadASN1Element(&der, cbasn1.SEQUENCE) {
@@ -176,6 +172,13 @@ func splitCertificates(data []byte) ([][]byte, error) {
 			ders = append(ders, der)
 		}
 		return ders, nil
+	}
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return nil, errors.New("pki: no certificate: empty input")
+	case bytes.Contains(trimmed, []byte("-----BEGIN")):
+		return pemBlocks(trimmed, "CERTIFICATE", "X509 CERTIFICATE")
 	}
 	der, err := base64.StdEncoding.DecodeString(string(bytes.Join(bytes.Fields(trimmed), nil)))
 	if err != nil || len(der) == 0 || der[0] != 0x30 {
@@ -214,14 +217,13 @@ func (c *Certificate) Equal(other *Certificate) bool {
 // pemOrDER returns the DER of the first PEM block of one of types in data,
 // or data itself when it starts as DER does.
 func pemOrDER(data []byte, types ...string) ([]byte, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 {
+	if len(data) > 0 && data[0] == 0x30 {
+		return data, nil // DER, untrimmed (see splitCertificates)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("pki: empty input")
 	}
-	if trimmed[0] == 0x30 {
-		return trimmed, nil
-	}
-	ders, err := pemBlocks(trimmed, types...)
+	ders, err := pemBlocks(data, types...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package pki
 
 import (
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"testing"
 )
@@ -58,5 +60,48 @@ func TestRealGOST2001(t *testing.T) {
 	}
 	if err := c.CheckSignatureFrom(c); !errors.Is(err, ErrUnsupportedAlgorithm) {
 		t.Errorf("CheckSignatureFrom = %v, want ErrUnsupportedAlgorithm", err)
+	}
+}
+
+// TestDERNotTrimmed is the regression test for DER whose last bytes look
+// like white space (a signature ending in 0x20): it must reach the parser
+// whole.
+func TestDERNotTrimmed(t *testing.T) {
+	der := []byte{0x30, 0x03, 0x02, 0x01, 0x20}
+	if got, err := pemOrDER(der, "X"); err != nil || len(got) != len(der) {
+		t.Errorf("pemOrDER = % x, %v", got, err)
+	}
+	two := append(append([]byte(nil), der...), der...)
+	if got, err := splitCertificates(two); err != nil || len(got) != 2 || len(got[1]) != len(der) {
+		t.Errorf("splitCertificates = % x, %v", got, err)
+	}
+}
+
+// TestParseCertificatesForms reads one certificate as DER, PEM (among other
+// blocks) and bare Base64, and refuses garbage.
+func TestParseCertificatesForms(t *testing.T) {
+	der := realCert(t, "pycades-root.der").Raw
+	b64 := base64.StdEncoding.EncodeToString(der)
+	pemText := "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" +
+		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})) +
+		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		n    int
+	}{
+		{"DER", der, 1},
+		{"two DER", append(append([]byte(nil), der...), der...), 2},
+		{"PEM", []byte(pemText), 2},
+		{"Base64 with line breaks", []byte(b64[:40] + "\r\n" + b64[40:] + "\n"), 1},
+		{"empty", nil, 0},
+		{"garbage", []byte("hello"), 0},
+		{"truncated DER", der[:len(der)-1], 0},
+		{"PEM without certificates", []byte("-----BEGIN X-----\nAAAA\n-----END X-----\n"), 0},
+	} {
+		cs, err := ParseCertificates(tt.in)
+		if (err != nil) != (tt.n == 0) || len(cs) != tt.n {
+			t.Errorf("%s: %d certificates, %v", tt.name, len(cs), err)
+		}
 	}
 }
