@@ -3,9 +3,13 @@ package ec
 import (
 	"bytes"
 	"errors"
+	"math"
 	"math/big"
 	"math/rand"
+	"os"
+	"slices"
 	"testing"
+	"time"
 )
 
 func be(v *big.Int, n int) []byte { return v.FillBytes(make([]byte, n)) }
@@ -406,6 +410,38 @@ func TestAllocations(t *testing.T) {
 		}
 		if a := testing.AllocsPerRun(3, func() { c.Verify(x, y, alpha, r, s) }); a > 16 {
 			t.Errorf("%s: Verify allocates %v times", tc.name, a)
+		}
+	}
+}
+
+// TestTimingSmoke is a coarse check that PublicKey takes the same time for a
+// scalar with almost all signed digits zero (1) as for random ones. Timing
+// tests are noisy on shared machines, so it only runs with
+// PODPIS_TIMING_TEST=1; it complements, and does not replace, reading the code.
+func TestTimingSmoke(t *testing.T) {
+	if os.Getenv("PODPIS_TIMING_TEST") != "1" {
+		t.Skip("set PODPIS_TIMING_TEST=1 to run")
+	}
+	for _, tc := range allCurves {
+		c := tc.curve()
+		one := make([]byte, c.Size())
+		one[len(one)-1] = 1
+		classes := [][]byte{one, randScalar(t, c)}
+		times := make([][]time.Duration, 2)
+		for i := 0; i < 200; i++ {
+			for j, k := range classes {
+				start := time.Now()
+				c.PublicKey(k)
+				times[j] = append(times[j], time.Since(start))
+			}
+		}
+		for j := range times {
+			slices.Sort(times[j])
+		}
+		// Compare the fastest decile: the least disturbed by other load.
+		a, b := times[0][20], times[1][20]
+		if diff := math.Abs(float64(a-b)) / float64(min(a, b)); diff > 0.05 {
+			t.Errorf("%s: PublicKey(1) %v vs PublicKey(random) %v", tc.name, a, b)
 		}
 	}
 }

@@ -297,11 +297,11 @@ var cpaTable = sync.OnceValue(func() *[cpaWindows][16]cpaAffine {
 	base.fromAffine(&cpaGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		cpaNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -329,7 +329,7 @@ func (a *cpaAffine) lookup(row *[16]cpaAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func cpaBaseMult(p *cpaPoint, k []byte) {
 	var digits [cpaWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := cpaTable()
 	p.setIdentity()
 	var a cpaAffine
@@ -568,7 +568,7 @@ func cpaVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	cpaVarMultJac(&acc, &cpaAffine{x: q.x, y: q.y}, u2)
 	var digits [cpaWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := cpaTable()
 	for i, d := range digits {
 		switch {

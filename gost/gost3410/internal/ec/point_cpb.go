@@ -297,11 +297,11 @@ var cpbTable = sync.OnceValue(func() *[cpbWindows][16]cpbAffine {
 	base.fromAffine(&cpbGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		cpbNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -329,7 +329,7 @@ func (a *cpbAffine) lookup(row *[16]cpbAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func cpbBaseMult(p *cpbPoint, k []byte) {
 	var digits [cpbWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := cpbTable()
 	p.setIdentity()
 	var a cpbAffine
@@ -568,7 +568,7 @@ func cpbVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	cpbVarMultJac(&acc, &cpbAffine{x: q.x, y: q.y}, u2)
 	var digits [cpbWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := cpbTable()
 	for i, d := range digits {
 		switch {

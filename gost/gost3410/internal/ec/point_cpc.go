@@ -297,11 +297,11 @@ var cpcTable = sync.OnceValue(func() *[cpcWindows][16]cpcAffine {
 	base.fromAffine(&cpcGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		cpcNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -329,7 +329,7 @@ func (a *cpcAffine) lookup(row *[16]cpcAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func cpcBaseMult(p *cpcPoint, k []byte) {
 	var digits [cpcWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := cpcTable()
 	p.setIdentity()
 	var a cpcAffine
@@ -568,7 +568,7 @@ func cpcVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	cpcVarMultJac(&acc, &cpcAffine{x: q.x, y: q.y}, u2)
 	var digits [cpcWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := cpcTable()
 	for i, d := range digits {
 		switch {

@@ -308,11 +308,11 @@ var tc256aTable = sync.OnceValue(func() *[tc256aWindows][16]tc256aAffine {
 	base.fromAffine(&tc256aGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		tc256aNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -347,7 +347,7 @@ func (a *tc256aAffine) lookup(row *[16]tc256aAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func tc256aBaseMult(p *tc256aPoint, k []byte) {
 	var digits [tc256aWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := tc256aTable()
 	p.setIdentity()
 	var a tc256aAffine
@@ -410,7 +410,7 @@ func tc256aVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	tc256aVarMult(&acc, &q, u2)
 	var digits [tc256aWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := tc256aTable()
 	for i, d := range digits {
 		switch {

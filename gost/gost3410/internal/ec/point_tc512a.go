@@ -297,11 +297,11 @@ var tc512aTable = sync.OnceValue(func() *[tc512aWindows][16]tc512aAffine {
 	base.fromAffine(&tc512aGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		tc512aNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -329,7 +329,7 @@ func (a *tc512aAffine) lookup(row *[16]tc512aAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func tc512aBaseMult(p *tc512aPoint, k []byte) {
 	var digits [tc512aWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := tc512aTable()
 	p.setIdentity()
 	var a tc512aAffine
@@ -568,7 +568,7 @@ func tc512aVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	tc512aVarMultJac(&acc, &tc512aAffine{x: q.x, y: q.y}, u2)
 	var digits [tc512aWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := tc512aTable()
 	for i, d := range digits {
 		switch {

@@ -297,11 +297,11 @@ var tc512bTable = sync.OnceValue(func() *[tc512bWindows][16]tc512bAffine {
 	base.fromAffine(&tc512bGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		tc512bNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -329,7 +329,7 @@ func (a *tc512bAffine) lookup(row *[16]tc512bAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func tc512bBaseMult(p *tc512bPoint, k []byte) {
 	var digits [tc512bWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := tc512bTable()
 	p.setIdentity()
 	var a tc512bAffine
@@ -568,7 +568,7 @@ func tc512bVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	tc512bVarMultJac(&acc, &tc512bAffine{x: q.x, y: q.y}, u2)
 	var digits [tc512bWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := tc512bTable()
 	for i, d := range digits {
 		switch {

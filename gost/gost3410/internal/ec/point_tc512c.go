@@ -308,11 +308,11 @@ var tc512cTable = sync.OnceValue(func() *[tc512cWindows][16]tc512cAffine {
 	base.fromAffine(&tc512cGen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		tc512cNormalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -347,7 +347,7 @@ func (a *tc512cAffine) lookup(row *[16]tc512cAffine, abs int32) {
 // formulas are complete (no branch depends on k).
 func tc512cBaseMult(p *tc512cPoint, k []byte) {
 	var digits [tc512cWindows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := tc512cTable()
 	p.setIdentity()
 	var a tc512cAffine
@@ -410,7 +410,7 @@ func tc512cVerify(qx, qy, u1, u2, r []byte) bool {
 	}
 	tc512cVarMult(&acc, &q, u2)
 	var digits [tc512cWindows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := tc512cTable()
 	for i, d := range digits {
 		switch {

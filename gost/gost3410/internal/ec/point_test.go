@@ -3,6 +3,7 @@ package ec
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 	"math/rand"
 	"testing"
 )
@@ -27,60 +28,9 @@ type pointElem[P, A any] interface {
 type pointImpl[P, A any] struct {
 	baseMult func(p *P, k []byte)
 	varMult  func(p, q *P, k []byte)
-	table    func() []A // flattened fixed-base table
+	table    []A // flattened fixed-base table
 	windows  int
-}
-
-// pointCases runs the generic point tests for every curve.
-var pointCases = []struct {
-	name  string
-	curve func() *Curve
-	test  func(t *testing.T, c *Curve)
-}{
-	{"256-test", Test256, func(t *testing.T, c *Curve) {
-		testPoints[test256Point](t, c, pointImpl[test256Point, test256Affine]{test256BaseMult, test256VarMult,
-			func() []test256Affine { return flat(test256Table()[:]) }, test256Windows})
-	}},
-	{"256-cryptopro-a", CryptoProA, func(t *testing.T, c *Curve) {
-		testPoints[cpaPoint](t, c, pointImpl[cpaPoint, cpaAffine]{cpaBaseMult, cpaVarMult,
-			func() []cpaAffine { return flat(cpaTable()[:]) }, cpaWindows})
-	}},
-	{"256-cryptopro-b", CryptoProB, func(t *testing.T, c *Curve) {
-		testPoints[cpbPoint](t, c, pointImpl[cpbPoint, cpbAffine]{cpbBaseMult, cpbVarMult,
-			func() []cpbAffine { return flat(cpbTable()[:]) }, cpbWindows})
-	}},
-	{"256-cryptopro-c", CryptoProC, func(t *testing.T, c *Curve) {
-		testPoints[cpcPoint](t, c, pointImpl[cpcPoint, cpcAffine]{cpcBaseMult, cpcVarMult,
-			func() []cpcAffine { return flat(cpcTable()[:]) }, cpcWindows})
-	}},
-	{"256-tc26-a", TC26256A, func(t *testing.T, c *Curve) {
-		testPoints[tc256aPoint](t, c, pointImpl[tc256aPoint, tc256aAffine]{tc256aBaseMult, tc256aVarMult,
-			func() []tc256aAffine { return flat(tc256aTable()[:]) }, tc256aWindows})
-	}},
-	{"512-test", Test512, func(t *testing.T, c *Curve) {
-		testPoints[test512Point](t, c, pointImpl[test512Point, test512Affine]{test512BaseMult, test512VarMult,
-			func() []test512Affine { return flat(test512Table()[:]) }, test512Windows})
-	}},
-	{"512-tc26-a", TC26512A, func(t *testing.T, c *Curve) {
-		testPoints[tc512aPoint](t, c, pointImpl[tc512aPoint, tc512aAffine]{tc512aBaseMult, tc512aVarMult,
-			func() []tc512aAffine { return flat(tc512aTable()[:]) }, tc512aWindows})
-	}},
-	{"512-tc26-b", TC26512B, func(t *testing.T, c *Curve) {
-		testPoints[tc512bPoint](t, c, pointImpl[tc512bPoint, tc512bAffine]{tc512bBaseMult, tc512bVarMult,
-			func() []tc512bAffine { return flat(tc512bTable()[:]) }, tc512bWindows})
-	}},
-	{"512-tc26-c", TC26512C, func(t *testing.T, c *Curve) {
-		testPoints[tc512cPoint](t, c, pointImpl[tc512cPoint, tc512cAffine]{tc512cBaseMult, tc512cVarMult,
-			func() []tc512cAffine { return flat(tc512cTable()[:]) }, tc512cWindows})
-	}},
-}
-
-func flat[A any](tab [][16]A) []A {
-	var out []A
-	for i := range tab {
-		out = append(out, tab[i][:]...)
-	}
-	return out
+	entries  int
 }
 
 func TestPoints(t *testing.T) {
@@ -242,27 +192,29 @@ func testPoints[P any, A any, PP pointElem[P, A]](t *testing.T, c *Curve, impl p
 		pw = ref.add(pw, pw)
 	}
 
-	// The fixed-base table: entry [i][j] = (j+1)·32^i·P (a plain
+	// The fixed-base table: entry [i][j] = (j+1)·2^(w·i)·P (a plain
 	// double-and-add chain in the reference).
-	tab := impl.table()
+	tab := impl.table
+	width := bits.Len(uint(impl.entries))
 	base := ref.base()
 	for i := 0; i < impl.windows; i++ {
 		acc := base
-		for j := 0; j < 16; j++ {
+		for j := 0; j < impl.entries; j++ {
 			var p P
-			PP(&p).fromAffine(&tab[16*i+j])
+			PP(&p).fromAffine(&tab[impl.entries*i+j])
 			if !same(toRef(&p), acc) {
 				t.Fatalf("table[%d][%d] differs from the reference", i, j)
 			}
 			acc = ref.add(acc, base)
 		}
-		for k := 0; k < 5; k++ {
+		for k := 0; k < width; k++ {
 			base = ref.add(base, base)
 		}
 	}
 
-	// Every table index through the constant-time lookup: digit d ∈ [−15, 16]
-	// in window i, i.e. k = d·32^i mod q, checked against varMult.
+	// Every table index through the constant-time lookup: digit
+	// d ∈ [−entries + 1, entries] in window i, i.e. k = d·2^(w·i) mod q,
+	// checked against varMult.
 	windows := []int{0, 1, impl.windows / 2, impl.windows - 2}
 	if !testing.Short() {
 		windows = windows[:0]
@@ -271,15 +223,15 @@ func testPoints[P any, A any, PP pointElem[P, A]](t *testing.T, c *Curve, impl p
 		}
 	}
 	for _, i := range windows {
-		for d := int64(-15); d <= 16; d++ {
-			k := new(big.Int).Lsh(big.NewInt(d), uint(5*i))
+		for d := int64(-impl.entries + 1); d <= int64(impl.entries); d++ {
+			k := new(big.Int).Lsh(big.NewInt(d), uint(width*i))
 			k.Mod(k, q)
 			kb := k.FillBytes(make([]byte, n))
 			var a, b P
 			impl.baseMult(&a, kb)
 			impl.varMult(&b, G, kb)
 			if !same(toRef(&a), toRef(&b)) {
-				t.Errorf("baseMult(%d·32^%d) != varMult", d, i)
+				t.Errorf("baseMult(%d·2^(%d·%d)) != varMult", d, width, i)
 			}
 		}
 	}
@@ -298,17 +250,21 @@ func TestRecoding(t *testing.T) {
 		}
 		for _, k := range values {
 			kb := k.FillBytes(make([]byte, size))
-			digits := make([]int8, (8*size+4)/5)
-			signedDigits(digits, kb)
 			sum := new(big.Int)
-			for i := len(digits) - 1; i >= 0; i-- {
-				if digits[i] < -15 || digits[i] > 16 {
-					t.Fatalf("signed digit %d out of range for %x", digits[i], k)
+			for w := 5; w <= 7; w++ { // widths whose top window has room for the carry
+				digits := make([]int8, (8*size+w-1)/w)
+				signedDigits(digits, kb, uint(w))
+				sum.SetInt64(0)
+				half := int8(1) << (w - 1)
+				for i := len(digits) - 1; i >= 0; i-- {
+					if digits[i] <= -half || digits[i] > half {
+						t.Fatalf("signed digit %d out of range for %x, w = %d", digits[i], k, w)
+					}
+					sum.Lsh(sum, uint(w)).Add(sum, big.NewInt(int64(digits[i])))
 				}
-				sum.Lsh(sum, 5).Add(sum, big.NewInt(int64(digits[i])))
-			}
-			if sum.Cmp(k) != 0 {
-				t.Fatalf("signedDigits(%x) represents %x", k, sum)
+				if sum.Cmp(k) != 0 {
+					t.Fatalf("signedDigits(%x, %d) represents %x", k, w, sum)
+				}
 			}
 			naf := make([]int8, 8*size+1)
 			m := wnaf(naf, kb)

@@ -290,11 +290,11 @@ var test256Table = sync.OnceValue(func() *[test256Windows][16]test256Affine {
 	base.fromAffine(&test256Gen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		test256Normalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -322,7 +322,7 @@ func (a *test256Affine) lookup(row *[16]test256Affine, abs int32) {
 // formulas are complete (no branch depends on k).
 func test256BaseMult(p *test256Point, k []byte) {
 	var digits [test256Windows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := test256Table()
 	p.setIdentity()
 	var a test256Affine
@@ -565,7 +565,7 @@ func test256Verify(qx, qy, u1, u2, r []byte) bool {
 	}
 	test256VarMultJac(&acc, &test256Affine{x: q.x, y: q.y}, u2)
 	var digits [test256Windows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := test256Table()
 	for i, d := range digits {
 		switch {

@@ -290,11 +290,11 @@ var test512Table = sync.OnceValue(func() *[test512Windows][16]test512Affine {
 	base.fromAffine(&test512Gen)
 	for i := range tab {
 		pts[0].set(&base)
-		for j := 1; j < 16; j++ {
+		for j := 1; j < len(pts); j++ {
 			pts[j].add(&pts[j-1], &base)
 		}
 		test512Normalize(tab[i][:], pts[:])
-		base.double(&pts[15])
+		base.double(&pts[len(pts)-1])
 	}
 	return tab
 })
@@ -322,7 +322,7 @@ func (a *test512Affine) lookup(row *[16]test512Affine, abs int32) {
 // formulas are complete (no branch depends on k).
 func test512BaseMult(p *test512Point, k []byte) {
 	var digits [test512Windows]int8
-	signedDigits(digits[:], k)
+	signedDigits(digits[:], k, 5)
 	tab := test512Table()
 	p.setIdentity()
 	var a test512Affine
@@ -565,7 +565,7 @@ func test512Verify(qx, qy, u1, u2, r []byte) bool {
 	}
 	test512VarMultJac(&acc, &test512Affine{x: q.x, y: q.y}, u2)
 	var digits [test512Windows]int8
-	signedDigits(digits[:], u1)
+	signedDigits(digits[:], u1, 5)
 	tab := test512Table()
 	for i, d := range digits {
 		switch {

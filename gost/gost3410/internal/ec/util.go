@@ -40,18 +40,20 @@ func addBytes(a, b []byte) int {
 	return int(c)
 }
 
-// signedDigits writes the width-5 signed-digit recoding of the big-endian
-// scalar k, least significant digit first: k = Σ out[i]·32^i with every
-// digit in [−15, 16]. len(out) must be ⌈8·len(k)/5⌉; the top digit then
-// absorbs the last carry (it is at most 2 for 32-byte and 4 for 64-byte k).
+// signedDigits writes the width-w signed-digit recoding of the big-endian
+// scalar k, least significant digit first: k = Σ out[i]·2^(w·i) with every
+// digit in [−2^(w−1) + 1, 2^(w−1)], for 2 ≤ w ≤ 8. len(out) must be
+// ⌈8·len(k)/w⌉ and the top window must leave room for the last carry (true
+// for the curves here, whose top window holds at most 4 bits of k).
 //
-// Constant time in k: byte positions depend only on i, and the carry is
-// computed arithmetically.
-func signedDigits(out []int8, k []byte) {
+// Constant time in k: byte positions depend only on i and w, and the carry
+// is computed arithmetically.
+func signedDigits(out []int8, k []byte, w uint) {
 	n := len(k)
+	half, mask := int32(1)<<(w-1), uint32(1)<<w-1
 	var carry int32
 	for i := range out {
-		pos := uint(i) * 5
+		pos := uint(i) * w
 		bi := int(pos / 8)
 		var v uint32
 		if bi < n {
@@ -60,10 +62,10 @@ func signedDigits(out []int8, k []byte) {
 		if bi+1 < n {
 			v |= uint32(k[n-2-bi]) << 8
 		}
-		d := int32(v>>(pos%8)&31) + carry
-		// d ∈ [0, 32]; map d > 16 to d − 32 and carry one.
-		carry = (16 - d) >> 31 & 1
-		out[i] = int8(d - carry<<5)
+		d := int32(v>>(pos%8)&mask) + carry
+		// d ∈ [0, 2^w]; map d > 2^(w−1) to d − 2^w and carry one.
+		carry = (half - d) >> 31 & 1
+		out[i] = int8(d - carry<<w)
 	}
 }
 
