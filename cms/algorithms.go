@@ -165,3 +165,7 @@ func ecdsaSigFits(sigAlg, digestAlg asn1.ObjectIdentifier) bool {
 	}
 	return false
 }
+
+func algorithmID(oid asn1.ObjectIdentifier) pkix.AlgorithmIdentifier {
+	return pkix.AlgorithmIdentifier{Algorithm: oid}
+}

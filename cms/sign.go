@@ -124,6 +124,12 @@ func signerInfo(cfg SignerConfig, ct, digestAlg asn1.ObjectIdentifier, digest []
 	if err != nil {
 		return nil, err
 	}
+	return signerInfoWithAttrs(cfg, digestAlg, attrs)
+}
+
+// signerInfoWithAttrs signs the DER attributes attrs (sorted here) and
+// returns the DER SignerInfo.
+func signerInfoWithAttrs(cfg SignerConfig, digestAlg asn1.ObjectIdentifier, attrs [][]byte) ([]byte, error) {
 	var set cryptobyte.Builder
 	addSet(&set, cbasn1.SET, attrs)
 	signed, err := set.Bytes()
