@@ -170,7 +170,8 @@ func (f *scalarField) selectOne(z *scalar) {
 }
 
 // invVar sets z = x⁻¹ mod q for 0 < x < q. Variable time (math/big): for
-// public values only.
+// public values only. Its dozen small allocations are the only ones Verify
+// makes; a binary extended Euclid on limbs was measured 2–6× slower.
 func (f *scalarField) invVar(z, x *scalar) {
 	var buf [64]byte
 	b := f.bytes(buf[:], x)
