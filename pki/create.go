@@ -113,11 +113,7 @@ func CreateCertificate(template *Template, parent *Certificate, pub crypto.Publi
 	if t.NotBefore.IsZero() || t.NotAfter.IsZero() || t.NotAfter.Before(t.NotBefore) {
 		return nil, errors.New("pki: validity period missing or reversed")
 	}
-	spki, err := marshalPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	subject, err := t.Subject.marshal()
+	subject, spki, err := subjectAndKey(t.Subject, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -167,30 +163,20 @@ func CreateCertificate(template *Template, parent *Certificate, pub crypto.Publi
 		b.AddBytes(spki)
 		if len(exts) > 0 {
 			b.AddASN1(cbasn1.Tag(3).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-				if e := marshalExtensions(b, exts); e != nil {
-					b.SetError(e)
-				}
+				marshalExtensions(b, exts)
 			})
 		}
 	})
-	tbs, err := b.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("pki: building certificate: %w", err)
-	}
-	der, err := signStructure(tbs, sigAlg, signer)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseCertificate(der); err != nil {
-		return nil, fmt.Errorf("pki: internal error: created certificate does not parse: %w", err)
-	}
-	return der, nil
+	return signAndCheck("certificate", &b, sigAlg, signer, func(der []byte) error {
+		_, err := ParseCertificate(der)
+		return err
+	})
 }
 
 // extensions lists the template's extensions in the documented order.
 func (t *Template) extensions(skid, akid []byte) ([]pkix.Extension, error) {
 	var e extensions
-	steps := []func() error{
+	err := firstError(
 		func() error { return e.addKeyUsage(t.KeyUsage) },
 		func() error { return e.addExtKeyUsage(t.ExtKeyUsage, t.UnknownExtKeyUsage) },
 		func() error {
@@ -208,19 +194,43 @@ func (t *Template) extensions(skid, akid []byte) ([]pkix.Extension, error) {
 		func() error { return e.addIssuerSignTool(t.IssuerSignTool) },
 		func() error { return e.addIdentificationKind(t.IdentificationKind) },
 		func() error { return e.addPrivateKeyUsagePeriod(t.PrivateKeyUsagePeriod) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	)
+	if err != nil {
+		return nil, err
 	}
 	return append(e, t.ExtraExtensions...), nil
 }
 
-// signStructure signs tbs and wraps it as SEQUENCE { tbs, signatureAlgorithm,
-// signature BIT STRING }, the shape certificates, CRLs and PKCS#10 requests
-// share. sigAlg is what tbs already names; Sign must agree.
-func signStructure(tbs []byte, sigAlg pkix.AlgorithmIdentifier, signer crypto.Signer) ([]byte, error) {
+// firstError runs steps in order and returns the first error.
+func firstError(steps ...func() error) error {
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// subjectAndKey returns the DER of a subject name and of a public key.
+func subjectAndKey(n Name, pub crypto.PublicKey) (subject, spki []byte, err error) {
+	if spki, err = marshalPublicKey(pub); err != nil {
+		return nil, nil, err
+	}
+	if subject, err = n.marshal(); err != nil {
+		return nil, nil, err
+	}
+	return subject, spki, nil
+}
+
+// signAndCheck takes the to-be-signed bytes built in b, signs them and wraps
+// them as SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING }, the
+// shape certificates, CRLs and PKCS#10 requests share, then parses the result
+// back with parse. sigAlg is what tbs already names; Sign must agree.
+func signAndCheck(what string, b *cryptobyte.Builder, sigAlg pkix.AlgorithmIdentifier, signer crypto.Signer, parse func([]byte) error) ([]byte, error) {
+	tbs, err := b.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("pki: building %s: %w", what, err)
+	}
 	sig, gotAlg, _, err := Sign(nil, signer, tbs)
 	if err != nil {
 		return nil, err
@@ -228,13 +238,20 @@ func signStructure(tbs []byte, sigAlg pkix.AlgorithmIdentifier, signer crypto.Si
 	if !gotAlg.Algorithm.Equal(sigAlg.Algorithm) || !bytes.Equal(gotAlg.Parameters.FullBytes, sigAlg.Parameters.FullBytes) {
 		return nil, errors.New("pki: internal error: signature algorithm changed while signing")
 	}
-	var b cryptobyte.Builder
-	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+	var out cryptobyte.Builder
+	out.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)
 		addAlgorithmIdentifier(b, sigAlg)
 		b.AddASN1BitString(sig)
 	})
-	return b.Bytes()
+	der, err := out.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("pki: building %s: %w", what, err)
+	}
+	if err := parse(der); err != nil {
+		return nil, fmt.Errorf("pki: internal error: created %s does not parse: %w", what, err)
+	}
+	return der, nil
 }
 
 // marshalPublicKey returns the SubjectPublicKeyInfo of pub: GOST keys as

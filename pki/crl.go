@@ -142,23 +142,13 @@ func CreateRevocationList(template *CRLTemplate, issuer *Certificate, signer cry
 			})
 		}
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-			if err := marshalExtensions(b, exts); err != nil {
-				b.SetError(err)
-			}
+			marshalExtensions(b, exts)
 		})
 	})
-	tbs, err := b.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("pki: building CRL: %w", err)
-	}
-	der, err := signStructure(tbs, sigAlg, signer)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseRevocationList(der); err != nil {
-		return nil, fmt.Errorf("pki: internal error: created CRL does not parse: %w", err)
-	}
-	return der, nil
+	return signAndCheck("CRL", &b, sigAlg, signer, func(der []byte) error {
+		_, err := ParseRevocationList(der)
+		return err
+	})
 }
 
 func addRevoked(b *cryptobyte.Builder, r RevokedCertificate) {

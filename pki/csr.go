@@ -74,24 +74,18 @@ type RequestTemplate struct {
 func CreateCertificateRequest(template *RequestTemplate, signer crypto.Signer) ([]byte, error) {
 	t := template
 	pub := signer.Public()
-	spki, err := marshalPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	subject, err := t.Subject.marshal()
+	subject, spki, err := subjectAndKey(t.Subject, pub)
 	if err != nil {
 		return nil, err
 	}
 	var e extensions
-	for _, step := range []func() error{
+	if err := firstError(
 		func() error { return e.addKeyUsage(t.KeyUsage) },
 		func() error { return e.addExtKeyUsage(t.ExtKeyUsage, t.UnknownExtKeyUsage) },
 		func() error { return e.addPolicies(t.SignToolClasses, t.Policies) },
 		func() error { return e.addSubjectSignTool(t.SubjectSignTool) },
-	} {
-		if err := step(); err != nil {
-			return nil, err
-		}
+	); err != nil {
+		return nil, err
 	}
 	exts := append(e, t.ExtraExtensions...)
 	sigAlg, _, _, err := signingParams(pub)
@@ -109,24 +103,12 @@ func CreateCertificateRequest(template *RequestTemplate, signer crypto.Signer) (
 			}
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 				b.AddASN1ObjectIdentifier(oidExtensionRequest)
-				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
-					if err := marshalExtensions(b, exts); err != nil {
-						b.SetError(err)
-					}
-				})
+				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) { marshalExtensions(b, exts) })
 			})
 		})
 	})
-	info, err := b.Bytes()
-	if err != nil {
-		return nil, fmt.Errorf("pki: building request: %w", err)
-	}
-	der, err := signStructure(info, sigAlg, signer)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ParseCertificateRequest(der); err != nil {
-		return nil, fmt.Errorf("pki: internal error: created request does not parse: %w", err)
-	}
-	return der, nil
+	return signAndCheck("request", &b, sigAlg, signer, func(der []byte) error {
+		_, err := ParseCertificateRequest(der)
+		return err
+	})
 }

@@ -267,12 +267,14 @@ func (e *extensions) addPrivateKeyUsagePeriod(p *Period) error {
 }
 
 // marshalExtensions writes SEQUENCE OF Extension, refusing duplicates
-// (RFC 5280 §4.2: a certificate must not include an extension twice).
-func marshalExtensions(b *cryptobyte.Builder, exts []pkix.Extension) error {
+// (RFC 5280 §4.2: a certificate must not include an extension twice) by
+// setting b's error.
+func marshalExtensions(b *cryptobyte.Builder, exts []pkix.Extension) {
 	seen := map[string]bool{}
 	for _, e := range exts {
 		if seen[e.Id.String()] {
-			return fmt.Errorf("pki: extension %v given twice", e.Id)
+			b.SetError(fmt.Errorf("pki: extension %v given twice", e.Id))
+			return
 		}
 		seen[e.Id.String()] = true
 	}
@@ -287,7 +289,6 @@ func marshalExtensions(b *cryptobyte.Builder, exts []pkix.Extension) error {
 			})
 		}
 	})
-	return nil
 }
 
 // keyIDOf computes the subject key identifier as OpenSSL and CryptoPro do:
