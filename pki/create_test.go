@@ -173,6 +173,10 @@ func TestCreateRefuses(t *testing.T) {
 		{"reversed validity", mod(func(t *Template) { t.NotAfter = t.NotBefore.Add(-time.Hour) }), nil, k},
 		{"INN of 11 digits", mod(func(t *Template) { t.Subject.INN = "12345678901" }), nil, k},
 		{"SNILS with dashes", mod(func(t *Template) { t.Subject.SNILS = "112-233-445 95" }), nil, k},
+		{"INN check digit", mod(func(t *Template) { t.Subject.INN = "500100732258" }), nil, k},
+		{"OGRN check digit", mod(func(t *Template) { t.Subject.OGRN = "1027700132196" }), nil, k},
+		{"SNILS check digit", mod(func(t *Template) { t.Subject.SNILS = "11223344596" }), nil, k},
+		{"padded INN check digit", mod(func(t *Template) { t.Subject.INN = "007707083894" }), nil, k},
 		{"country in Russian", mod(func(t *Template) { t.Subject.Country = "РФ" }), nil, k},
 		{"empty subject", mod(func(t *Template) { t.Subject = Name{} }), nil, k},
 		{"signer is not the parent", leafTemplate("x", 5), ca.cert, other},
@@ -187,6 +191,12 @@ func TestCreateRefuses(t *testing.T) {
 				t.Error("CreateCertificate succeeded")
 			}
 		})
+	}
+	// The pre-2021 padded legal-entity INN is written (FACTS §6.1).
+	padded := leafTemplate("x", 6)
+	padded.Subject.INN = "007707083893"
+	if _, err := CreateCertificate(padded, nil, k.Public(), k); err != nil {
+		t.Errorf("padded INN: %v", err)
 	}
 	// Self-signed with a key other than the certificate's.
 	if _, err := CreateCertificate(leafTemplate("x", 5), nil, k.Public(), other); err == nil {

@@ -9,19 +9,22 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/podpis/podpis/pki/ruid"
 )
 
 // Name is a distinguished name with the attributes of Russian qualified
 // certificates typed (FACTS §6.1; RFC 9215 §7; the ФНС/Минцифры
 // certificate-form rules that RFC 9215 follows). Values are read from any
-// string type; numbers are kept as the digits written.
+// string type; numbers are kept as the digits written, unchecked.
 //
 // The same type describes the subject of certificates and requests that
 // podpis creates; attributes are then written one per RDN in a fixed order
 // (e-mail, country, region, locality, street, organisation, …, common name —
 // the order Минцифры's root uses), numbers as NumericString (RFC 9215),
 // the country as PrintableString and the e-mail as IA5String (RFC 5280
-// Appendix A), everything else as UTF8String.
+// Appendix A), everything else as UTF8String. Numbers must then have valid
+// check digits (package ruid).
 type Name struct {
 	CommonName         string // CN, 2.5.4.3
 	Surname            string // SN, 2.5.4.4: фамилия
@@ -86,12 +89,13 @@ const (
 )
 
 // attribute describes one typed attribute: its OID, its field, how it is
-// written, and for numbers how many digits it has (RFC 9215 §7).
+// written, and for numbers the check of their digits (RFC 9215 §7 sizes,
+// check digits by package ruid).
 type attribute struct {
 	oid    asn1.ObjectIdentifier
 	field  func(*Name) *string
 	kind   attrKind
-	digits []int
+	digits func(string) error
 }
 
 // attributes is in writing order.
@@ -104,11 +108,11 @@ var attributes = []attribute{
 	{oidOrganization, func(n *Name) *string { return &n.Organization }, kindUTF8, nil},
 	{oidOrganizationalUnit, func(n *Name) *string { return &n.OrganizationalUnit }, kindUTF8, nil},
 	{oidTitle, func(n *Name) *string { return &n.Title }, kindUTF8, nil},
-	{oidOGRN, func(n *Name) *string { return &n.OGRN }, kindNumeric, []int{13}},
-	{oidOGRNIP, func(n *Name) *string { return &n.OGRNIP }, kindNumeric, []int{15}},
-	{oidINNLE, func(n *Name) *string { return &n.INNLE }, kindNumeric, []int{10}},
-	{oidSNILS, func(n *Name) *string { return &n.SNILS }, kindNumeric, []int{11}},
-	{oidINN, func(n *Name) *string { return &n.INN }, kindNumeric, []int{12}},
+	{oidOGRN, func(n *Name) *string { return &n.OGRN }, kindNumeric, ruid.CheckOGRN},
+	{oidOGRNIP, func(n *Name) *string { return &n.OGRNIP }, kindNumeric, ruid.CheckOGRNIP},
+	{oidINNLE, func(n *Name) *string { return &n.INNLE }, kindNumeric, ruid.CheckINNLegal},
+	{oidSNILS, func(n *Name) *string { return &n.SNILS }, kindNumeric, checkSNILS},
+	{oidINN, func(n *Name) *string { return &n.INN }, kindNumeric, checkINN},
 	{oidSurname, func(n *Name) *string { return &n.Surname }, kindUTF8, nil},
 	{oidGivenName, func(n *Name) *string { return &n.GivenName }, kindUTF8, nil},
 	{oidCommonName, func(n *Name) *string { return &n.CommonName }, kindUTF8, nil},
@@ -211,10 +215,28 @@ func (n Name) String() string {
 
 // formatSNILS writes 11 digits as people write a СНИЛС: 123-456-789 01.
 func formatSNILS(s string) string {
-	if len(s) != 11 || !isDigits(s) {
-		return s
+	if f, err := ruid.FormatSNILS(s); err == nil && isDigits(s) {
+		return f
 	}
-	return s[0:3] + "-" + s[3:6] + "-" + s[6:9] + " " + s[9:]
+	return s
+}
+
+// checkINN checks the INN attribute: a person's 12-digit INN, or a legal
+// entity's 10-digit one padded with "00" as written before 2021 (FACTS §6.1).
+func checkINN(s string) error {
+	if len(s) == 12 && strings.HasPrefix(s, "00") {
+		return ruid.CheckINNLegal(s[2:])
+	}
+	return ruid.CheckINNPerson(s)
+}
+
+// checkSNILS checks a СНИЛС written as 11 digits, the attribute's form
+// (NumericString: no dashes or spaces).
+func checkSNILS(s string) error {
+	if len(s) != 11 || !isDigits(s) {
+		return fmt.Errorf("СНИЛС must be 11 digits without separators, got %q", s)
+	}
+	return ruid.CheckSNILS(s)
 }
 
 func isDigits(s string) bool {
@@ -267,8 +289,8 @@ func (n Name) marshal() ([]byte, error) {
 func (a attribute) check(v string) error {
 	switch a.kind {
 	case kindNumeric:
-		if !isDigits(v) || !containsInt(a.digits, len(v)) {
-			return fmt.Errorf("pki: attribute %v must be %v digits, got %q", a.oid, a.digits, v)
+		if err := a.digits(v); err != nil {
+			return fmt.Errorf("pki: attribute %v: %w", a.oid, err)
 		}
 	case kindPrintable:
 		if len(v) != 2 || strings.ToUpper(v) != v || !isPrintable(v) {
@@ -286,15 +308,6 @@ func (a attribute) check(v string) error {
 		}
 	}
 	return nil
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 func isPrintable(s string) bool {
