@@ -1,0 +1,262 @@
+// Package devpki makes a test PKI that looks like a Russian accredited CA's:
+// a root CA, the certificate of the head of a legal entity (ИНН ЮЛ, ОГРН,
+// СНИЛС, personal ИНН, title, organisation and the qualified-certificate
+// extensions of FACTS §6.2), a natural person's certificate (СНИЛС, ИНН), a
+// timestamp authority and a CRL. Every registration number has valid check
+// digits (shared spec mchd/FORMAT.md §11). It is for tests, demos and
+// development: the organisation and people are fictitious and the CA is
+// trusted by nobody.
+//
+// Security: the private keys are generated fresh with crypto/rand each time and
+// written only where asked, with mode 0600.
+package devpki
+
+import (
+	"crypto/rand"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/internal/atomicfile"
+	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/pki/ruid"
+	"github.com/podpis/podpis/sign/softkey"
+)
+
+// Party is one key pair with its certificate.
+type Party struct {
+	Key  *gost3410.PrivateKey
+	Cert *pki.Certificate
+}
+
+// PKI is a test PKI.
+type PKI struct {
+	CA, Signer, Person, TSA Party
+	// CRL is the CA's current revocation list (DER); it revokes nothing.
+	CRL []byte
+}
+
+// Options shape the PKI. The zero value makes tc26-256-A keys valid from an
+// hour ago, for ten years (CA) and one year (the others).
+type Options struct {
+	// ParamSet is the curve of every key; nil means gost3410.TC26256A.
+	ParamSet *gost3410.ParamSet
+	// Now is the issuing time; zero means time.Now().
+	Now time.Time
+}
+
+// Fictitious registration numbers, completed with their check digits by
+// ruid (FORMAT.md §11). Region 77 is Moscow.
+var (
+	caINNLE     = mustComplete("770999001")
+	caOGRN      = mustComplete("102779900100")
+	orgINNLE    = mustComplete("770812345")
+	orgOGRN     = mustComplete("102770812345")
+	headINN     = mustComplete("7708123456")
+	headSNILS   = mustSNILS("112233445")
+	personINN   = mustComplete("7701987654")
+	personSNILS = mustSNILS("223344556")
+)
+
+func mustComplete(body string) string {
+	s, err := ruid.Complete(body)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func mustSNILS(body string) string {
+	s, err := ruid.CompleteSNILS(body)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// The sign tools named in the qualified-certificate extensions (FACTS §6.2).
+const (
+	signTool = "podpis (тестовое средство электронной подписи)"
+	caTool   = "podpis devpki (тестовый удостоверяющий центр)"
+)
+
+// New makes a test PKI.
+func New(opts Options) (*PKI, error) {
+	ps := opts.ParamSet
+	if ps == nil {
+		ps = gost3410.TC26256A
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	start := now.Add(-time.Hour)
+
+	p := &PKI{}
+	var err error
+	caName := pki.Name{
+		CommonName:    "Тестовый УЦ podpis",
+		Organization:  "ООО «Тестовый удостоверяющий центр»",
+		Country:       "RU",
+		Province:      "77 г. Москва",
+		Locality:      "Москва",
+		StreetAddress: "ул. Тверская, д. 1",
+		Email:         "ca@example.test",
+		INNLE:         caINNLE,
+		OGRN:          caOGRN,
+	}
+	if p.CA, err = issue(ps, nil, &pki.Template{
+		Subject:   caName,
+		NotBefore: start, NotAfter: start.AddDate(10, 0, 0),
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		IsCA:     true, MaxPathLen: -1,
+		SubjectSignTool: signTool,
+	}); err != nil {
+		return nil, err
+	}
+	idPersonal := pki.IdentifiedInPerson
+	qualified := func(t *pki.Template) *pki.Template {
+		t.NotBefore, t.NotAfter = start, start.AddDate(1, 0, 0)
+		t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+		if t.ExtKeyUsage == nil {
+			t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection}
+		}
+		t.SignToolClasses = []pki.SignToolClass{pki.KC1, pki.KC2}
+		t.SubjectSignTool = signTool
+		t.IssuerSignTool = &pki.IssuerSignTool{
+			SignTool:     signTool,
+			CATool:       caTool,
+			SignToolCert: "не сертифицировано: только для испытаний",
+			CAToolCert:   "не сертифицировано: только для испытаний",
+		}
+		t.IdentificationKind = &idPersonal
+		t.PrivateKeyUsagePeriod = &pki.Period{NotBefore: t.NotBefore, NotAfter: t.NotAfter}
+		return t
+	}
+	if p.Signer, err = issue(ps, &p.CA, qualified(&pki.Template{
+		Subject: pki.Name{
+			CommonName:    "ООО «Ромашка»",
+			Surname:       "Иванов",
+			GivenName:     "Иван Петрович",
+			Title:         "Генеральный директор",
+			Organization:  "ООО «Ромашка»",
+			Country:       "RU",
+			Province:      "77 г. Москва",
+			Locality:      "Москва",
+			StreetAddress: "ул. Ленина, д. 10, офис 5",
+			Email:         "ivanov@romashka.example",
+			INN:           headINN,
+			INNLE:         orgINNLE,
+			OGRN:          orgOGRN,
+			SNILS:         headSNILS,
+		},
+	})); err != nil {
+		return nil, err
+	}
+	if p.Person, err = issue(ps, &p.CA, qualified(&pki.Template{
+		Subject: pki.Name{
+			CommonName: "Петрова Мария Сергеевна",
+			Surname:    "Петрова",
+			GivenName:  "Мария Сергеевна",
+			Country:    "RU",
+			Province:   "50 Московская область",
+			Locality:   "Химки",
+			Email:      "petrova@example.test",
+			INN:        personINN,
+			SNILS:      personSNILS,
+		},
+	})); err != nil {
+		return nil, err
+	}
+	if p.TSA, err = issue(ps, &p.CA, &pki.Template{
+		Subject: pki.Name{
+			CommonName:   "Служба штампов времени podpis",
+			Organization: caName.Organization,
+			Country:      "RU",
+			INNLE:        caINNLE,
+			OGRN:         caOGRN,
+		},
+		NotBefore: start, NotAfter: start.AddDate(5, 0, 0),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
+	}); err != nil {
+		return nil, err
+	}
+	if p.CRL, err = pki.CreateRevocationList(&pki.CRLTemplate{
+		Number:     big.NewInt(1),
+		ThisUpdate: start,
+		NextUpdate: now.AddDate(0, 0, 30),
+	}, p.CA.Cert, p.CA.Key); err != nil {
+		return nil, fmt.Errorf("devpki: CRL: %w", err)
+	}
+	return p, nil
+}
+
+// issue makes a key on ps and its certificate, signed by parent (self-signed
+// when parent is nil).
+func issue(ps *gost3410.ParamSet, parent *Party, t *pki.Template) (Party, error) {
+	key, err := gost3410.GenerateKey(ps, rand.Reader)
+	if err != nil {
+		return Party{}, err
+	}
+	if t.SerialNumber, err = pki.RandomSerial(rand.Reader); err != nil {
+		return Party{}, err
+	}
+	var parentCert *pki.Certificate
+	signer := key
+	if parent != nil {
+		parentCert, signer = parent.Cert, parent.Key
+	}
+	der, err := pki.CreateCertificate(t, parentCert, key.Public(), signer)
+	if err != nil {
+		return Party{}, fmt.Errorf("devpki: certificate of %q: %w", t.Subject.CommonName, err)
+	}
+	cert, err := pki.ParseCertificate(der)
+	if err != nil {
+		return Party{}, err
+	}
+	return Party{Key: key, Cert: cert}, nil
+}
+
+// Files lists what WriteDir writes, in order.
+var Files = []string{"ca.pem", "ca.key", "signer.pem", "signer.key", "person.pem", "person.key", "tsa.pem", "tsa.key", "crl.pem"}
+
+// ErrExists is returned by WriteDir when dir already holds a PKI.
+var ErrExists = errors.New("devpki: the directory already holds a test PKI")
+
+// WriteDir writes the PKI into dir (created if missing): certificates as PEM,
+// keys as PKCS#8 PEM with mode 0600, the CRL as PEM. Unless force is set, it
+// refuses to overwrite any of its files and writes nothing.
+func (p *PKI) WriteDir(dir string, force bool) error {
+	if !force {
+		for _, f := range Files {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				return fmt.Errorf("%w (%s); pass --force to replace it", ErrExists, filepath.Join(dir, f))
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		name  string
+		party Party
+	}{{"ca", p.CA}, {"signer", p.Signer}, {"person", p.Person}, {"tsa", p.TSA}} {
+		if err := atomicfile.WriteFile(filepath.Join(dir, x.name+".pem"), pemCert(x.party.Cert.Raw), 0o644); err != nil {
+			return err
+		}
+		if err := softkey.SavePrivateKey(filepath.Join(dir, x.name+".key"), x.party.Key); err != nil {
+			return err
+		}
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, "crl.pem"), pemBlock("X509 CRL", p.CRL), 0o644)
+}

@@ -1,0 +1,221 @@
+package verify
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/pki"
+)
+
+// Options are the inputs of a verification besides the signed object. The
+// zero value trusts nothing, so every chain ends INDETERMINATE
+// (NO_CERTIFICATE_CHAIN_FOUND).
+type Options struct {
+	// Roots are the trust anchors.
+	Roots *pki.CertPool
+	// Intermediates may be used to reach a root, beside the certificates the
+	// signature carries.
+	Intermediates *pki.CertPool
+	// CRLs are revocation lists to consult. With none, revocation is not
+	// checked and each signature carries a REVOCATION_NOT_CHECKED warning.
+	CRLs []*pki.RevocationList
+	// At is the validation time; zero means now.
+	At time.Time
+	// Certificates are more candidates for signers' certificates, for
+	// signatures that carry none.
+	Certificates []*pki.Certificate
+}
+
+// CMS verifies a CMS SignedData (CAdES-BES/-T): each signature, its signer's
+// certification path to opts.Roots at opts.At, and the revocation status of
+// the path in opts.CRLs. content is the detached content (nil for an attached
+// signature); it is streamed, never held whole.
+//
+// A Go error means the input is not a SignedData or could not be read; every
+// verdict on a signature is in the Report.
+func CMS(ctx context.Context, sig []byte, content io.Reader, opts Options) (*Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	at := opts.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	res, err := cms.Verify(sig, cms.VerifyOptions{Content: content, Certificates: opts.Certificates})
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{ValidationTime: at.UTC()}
+	inter := pki.NewCertPool()
+	if opts.Intermediates != nil {
+		for _, c := range opts.Intermediates.Certificates() {
+			inter.AddCert(c)
+		}
+	}
+	for _, c := range res.SignedData.Certificates {
+		inter.AddCert(c)
+	}
+	for i := range res.Signers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rep.Signatures = append(rep.Signatures, checkSigner(&res.Signers[i], inter, at, opts))
+	}
+	rep.Indication = overall(rep.Signatures)
+	return rep, nil
+}
+
+// overall is TOTAL-PASSED when every signature passed (and there is one),
+// TOTAL-FAILED when any failed, INDETERMINATE otherwise.
+func overall(sigs []SignatureReport) Indication {
+	if len(sigs) == 0 {
+		return TotalFailed
+	}
+	ind := TotalPassed
+	for _, s := range sigs {
+		switch s.Indication {
+		case TotalFailed:
+			return TotalFailed
+		case Indeterminate:
+			ind = Indeterminate
+		}
+	}
+	return ind
+}
+
+func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Options) SignatureReport {
+	s := SignatureReport{Index: r.Index, Code: CodeOK, Indication: TotalPassed, Revocation: "not checked"}
+	if r.Certificate != nil {
+		s.Signer = partyOf(r.Certificate.SubjectName)
+		info := certInfo(r.Certificate)
+		s.Certificate = &info
+	}
+	if t := r.Attributes.SigningTime; !t.IsZero() {
+		t = t.UTC()
+		s.SigningTime = &t
+	}
+	if r.Code != cms.OK {
+		s.Indication, s.SubIndication, s.Code = cmsVerdict(r.Code)
+		s.Detail = r.Detail
+		return s
+	}
+	if len(r.Timestamps) == 0 && s.SigningTime != nil {
+		s.Warnings = append(s.Warnings, Warning{CodeSigningTimeFromSigner,
+			"the signing time is the signer's own claim; no timestamp proves it"})
+	}
+	chains, err := r.Certificate.Verify(pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: at})
+	if err != nil {
+		s.Indication, s.SubIndication, s.Code, s.Detail = pathVerdict(err)
+		return s
+	}
+	chain := chains[0]
+	for _, c := range chain {
+		s.Chain = append(s.Chain, certInfo(c))
+	}
+	checkRevocation(&s, chain, at, opts.CRLs)
+	return s
+}
+
+// cmsVerdict maps package cms's codes to ETSI EN 319 102-1 (the mapping its
+// Code constants document).
+func cmsVerdict(c cms.Code) (Indication, SubIndication, Code) {
+	switch c {
+	case cms.FormatFailure:
+		return TotalFailed, FormatFailure, CodeFormatFailure
+	case cms.AlgorithmUnsupported:
+		return Indeterminate, CryptoConstraintsFailureNoPOE, CodeAlgorithmUnsupported
+	case cms.SignerCertNotFound:
+		return Indeterminate, NoSigningCertificateFound, CodeSignerCertNotFound
+	case cms.SignatureInvalid:
+		return TotalFailed, SigCryptoFailure, CodeSignatureInvalid
+	case cms.SigningCertMismatch:
+		// EN 319 102-1 §5.2.3: the signing certificate cannot be identified.
+		return Indeterminate, NoSigningCertificateFound, CodeSigningCertMismatch
+	case cms.ContentMismatch:
+		return TotalFailed, HashFailure, CodeContentMismatch
+	case cms.ContentMissing:
+		return Indeterminate, SignedDataNotFound, CodeContentMissing
+	case cms.TimestampMismatch:
+		return TotalFailed, HashFailure, CodeTimestampInvalid
+	}
+	return Indeterminate, FormatFailure, Code(c)
+}
+
+// pathVerdict maps pki's path errors (EN 319 102-1 §5.2.6, X.509 certificate
+// validation).
+func pathVerdict(err error) (Indication, SubIndication, Code, string) {
+	var pe *pki.PathError
+	if !errors.As(err, &pe) {
+		return Indeterminate, CertificateChainGeneralFailure, CodeChainUntrusted, err.Error()
+	}
+	detail := pe.Error()
+	switch pe.Code {
+	case pki.CodeCertExpired:
+		return Indeterminate, OutOfBoundsNoPOE, CodeCertExpired, detail
+	case pki.CodeCertNotYetValid:
+		return Indeterminate, NotYetValid, CodeCertNotYetValid, detail
+	case pki.CodeChainUntrusted:
+		return Indeterminate, NoCertificateChainFound, CodeChainUntrusted, detail
+	case pki.CodeCertSignatureInvalid:
+		return Indeterminate, CertificateChainGeneralFailure, CodeCertSignatureInvalid, detail
+	case pki.CodeAlgorithmUnsupported:
+		return Indeterminate, CryptoConstraintsFailureNoPOE, CodeAlgorithmUnsupported, detail
+	case pki.CodeTooManySignatureChecks:
+		return Indeterminate, CertificateChainGeneralFailure, CodeChainUntrusted, detail
+	}
+	return Indeterminate, ChainConstraintsFailure, CodeChainConstraints, detail
+}
+
+func partyOf(n pki.Name) *Party {
+	return &Party{
+		CommonName: n.CommonName, Surname: n.Surname, GivenName: n.GivenName, Title: n.Title,
+		Organization: n.Organization, Unit: n.OrganizationalUnit,
+		INN: n.INN, INNLE: n.INNLE, OGRN: n.OGRN, OGRNIP: n.OGRNIP, SNILS: n.SNILS, Email: n.Email,
+		Locality: n.Locality, Province: n.Province, Street: n.StreetAddress,
+	}
+}
+
+func certInfo(c *pki.Certificate) CertInfo {
+	return CertInfo{
+		Subject:   shortName(c.SubjectName),
+		Issuer:    shortName(c.IssuerName),
+		Serial:    fmt.Sprintf("%x", c.SerialNumber),
+		NotBefore: c.NotBefore.UTC(),
+		NotAfter:  c.NotAfter.UTC(),
+		Key:       keyName(c.PublicKey),
+	}
+}
+
+// shortName is how a person names a certificate holder: the common name, or
+// else the organisation, or else the surname and given names.
+func shortName(n pki.Name) string {
+	switch {
+	case n.CommonName != "":
+		return n.CommonName
+	case n.Organization != "":
+		return n.Organization
+	}
+	return n.Surname + " " + n.GivenName
+}
+
+func keyName(pub any) string {
+	switch k := pub.(type) {
+	case *gost3410.PublicKey:
+		return fmt.Sprintf("GOST R 34.10-2012 %d-bit, %s", 8*k.ParamSet().Size(), k.ParamSet())
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA %d-bit", k.N.BitLen())
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	}
+	return "unknown"
+}

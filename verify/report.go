@@ -1,0 +1,149 @@
+package verify
+
+import (
+	"time"
+)
+
+// Indication is the overall outcome of validating a signature, in the
+// vocabulary of ETSI EN 319 102-1 §5.1.3.
+type Indication string
+
+// Indications (ETSI EN 319 102-1 Table 5).
+const (
+	TotalPassed   Indication = "TOTAL-PASSED"
+	TotalFailed   Indication = "TOTAL-FAILED"
+	Indeterminate Indication = "INDETERMINATE"
+)
+
+// SubIndication says why a signature failed or could not be decided (ETSI EN
+// 319 102-1 Table 6); empty with TOTAL-PASSED.
+type SubIndication string
+
+// Sub-indications podpis reports (ETSI EN 319 102-1 §5.1.3, Table 6).
+const (
+	FormatFailure                  SubIndication = "FORMAT_FAILURE"
+	HashFailure                    SubIndication = "HASH_FAILURE"
+	SigCryptoFailure               SubIndication = "SIG_CRYPTO_FAILURE"
+	Revoked                        SubIndication = "REVOKED"
+	NotYetValid                    SubIndication = "NOT_YET_VALID"
+	ChainConstraintsFailure        SubIndication = "CHAIN_CONSTRAINTS_FAILURE"
+	CertificateChainGeneralFailure SubIndication = "CERTIFICATE_CHAIN_GENERAL_FAILURE"
+	CryptoConstraintsFailureNoPOE  SubIndication = "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"
+	NoSigningCertificateFound      SubIndication = "NO_SIGNING_CERTIFICATE_FOUND"
+	NoCertificateChainFound        SubIndication = "NO_CERTIFICATE_CHAIN_FOUND"
+	RevokedCANoPOE                 SubIndication = "REVOKED_CA_NO_POE"
+	OutOfBoundsNoPOE               SubIndication = "OUT_OF_BOUNDS_NO_POE"
+	TryLater                       SubIndication = "TRY_LATER"
+	SignedDataNotFound             SubIndication = "SIGNED_DATA_NOT_FOUND"
+)
+
+// Code is podpis' stable code for what was found, finer than the
+// sub-indication. Programs switch on it; the JSON report carries it.
+type Code string
+
+// Codes. New codes may be added; existing ones keep their meaning.
+const (
+	CodeOK                    Code = "OK"
+	CodeFormatFailure         Code = "FORMAT_FAILURE"         // the signature file or a SignerInfo is malformed
+	CodeSignatureInvalid      Code = "SIGNATURE_INVALID"      // the signature value does not verify
+	CodeContentMismatch       Code = "CONTENT_MISMATCH"       // the content is not what was signed
+	CodeContentMissing        Code = "CONTENT_MISSING"        // detached signature, no content given
+	CodeSignerCertNotFound    Code = "SIGNER_CERT_NOT_FOUND"  // the signer's certificate is not available
+	CodeSigningCertMismatch   Code = "SIGNING_CERT_MISMATCH"  // signingCertificateV2 names another certificate
+	CodeAlgorithmUnsupported  Code = "ALGORITHM_UNSUPPORTED"  // GOST 2001, SHA-1 …
+	CodeTimestampInvalid      Code = "TIMESTAMP_INVALID"      // the signature timestamp does not verify or cover the signature
+	CodeCertExpired           Code = "CERT_EXPIRED"           // a certificate of the path had expired at the validation time
+	CodeCertNotYetValid       Code = "CERT_NOT_YET_VALID"     // a certificate of the path was not yet valid
+	CodeChainUntrusted        Code = "CHAIN_UNTRUSTED"        // no path to a trusted root
+	CodeCertSignatureInvalid  Code = "CERT_SIGNATURE_INVALID" // a certificate's signature does not verify
+	CodeChainConstraints      Code = "CHAIN_CONSTRAINTS"      // basicConstraints, path length, key usage, critical extension
+	CodeCertRevoked           Code = "CERT_REVOKED"           // the signer's certificate was revoked before signing
+	CodeCARevoked             Code = "CA_REVOKED"             // a CA certificate of the path was revoked
+	CodeRevocationUnknown     Code = "REVOCATION_UNKNOWN"     // CRLs were given but none covers a certificate of the path
+	CodeRevocationNotChecked  Code = "REVOCATION_NOT_CHECKED" // warning: no revocation data was given
+	CodeSigningTimeFromSigner Code = "SIGNING_TIME_CLAIMED"   // warning: the signing time is the signer's claim, no timestamp
+)
+
+// Report is the outcome of verifying one signed object: one entry per
+// signature, and an overall indication (TOTAL-PASSED only when every signature
+// passed).
+type Report struct {
+	Indication Indication `json:"indication"`
+	// ValidationTime is the time certificates were checked at.
+	ValidationTime time.Time `json:"validationTime"`
+	// File names the signature file, when there is one.
+	File       string            `json:"file,omitempty"`
+	Signatures []SignatureReport `json:"signatures"`
+}
+
+// SignatureReport is the outcome for one signature.
+type SignatureReport struct {
+	Index         int           `json:"index"`
+	Indication    Indication    `json:"indication"`
+	SubIndication SubIndication `json:"subIndication,omitempty"`
+	Code          Code          `json:"code"`
+	// Detail explains Code in a sentence (English).
+	Detail string `json:"detail,omitempty"`
+
+	Signer      *Party    `json:"signer,omitempty"`
+	Certificate *CertInfo `json:"certificate,omitempty"`
+	// SigningTime is the signingTime attribute: the signer's own claim.
+	SigningTime *time.Time `json:"signingTime,omitempty"`
+	// Timestamp is the first signature timestamp (CAdES-T), when present.
+	Timestamp *TimestampInfo `json:"timestamp,omitempty"`
+	// Chain is the certification path found, signer's certificate first,
+	// trusted root last; empty when none was found.
+	Chain []CertInfo `json:"chain,omitempty"`
+	// Revocation says how the revocation status was established.
+	Revocation string `json:"revocation"`
+	// Warnings are things a person should know that did not fail the
+	// signature (codes REVOCATION_NOT_CHECKED, SIGNING_TIME_CLAIMED).
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// Warning is a remark on a signature that passed or failed for another reason.
+type Warning struct {
+	Code   Code   `json:"code"`
+	Detail string `json:"detail"`
+}
+
+// Party is a certificate holder as a person reads it: the Russian attributes
+// of a qualified certificate (FACTS §6.1, §6.3).
+type Party struct {
+	CommonName   string `json:"commonName,omitempty"`
+	Surname      string `json:"surname,omitempty"`
+	GivenName    string `json:"givenName,omitempty"`
+	Title        string `json:"title,omitempty"`
+	Organization string `json:"organization,omitempty"`
+	Unit         string `json:"unit,omitempty"`
+	INN          string `json:"inn,omitempty"`
+	INNLE        string `json:"innle,omitempty"`
+	OGRN         string `json:"ogrn,omitempty"`
+	OGRNIP       string `json:"ogrnip,omitempty"`
+	SNILS        string `json:"snils,omitempty"`
+	Email        string `json:"email,omitempty"`
+	Locality     string `json:"locality,omitempty"`
+	Province     string `json:"province,omitempty"`
+	Street       string `json:"street,omitempty"`
+}
+
+// CertInfo identifies a certificate.
+type CertInfo struct {
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	Serial    string    `json:"serial"` // hex
+	NotBefore time.Time `json:"notBefore"`
+	NotAfter  time.Time `json:"notAfter"`
+	// Key names the key algorithm and parameter set.
+	Key string `json:"key,omitempty"`
+}
+
+// TimestampInfo is a signature timestamp token (RFC 3161) as checked.
+type TimestampInfo struct {
+	Time  time.Time `json:"time"`
+	TSA   string    `json:"tsa,omitempty"`
+	Valid bool      `json:"valid"`
+}
+
+// Passed reports whether every signature passed.
+func (r *Report) Passed() bool { return r.Indication == TotalPassed }

@@ -1,0 +1,155 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Lang selects the language of a text report: people read Russian (the
+// default); English is available.
+type Lang string
+
+const (
+	Russian Lang = "ru"
+	English Lang = "en"
+)
+
+// phrases are the texts of a report a person reads, Russian first.
+var phrases = map[string][2]string{
+	"report":                   {"Результат проверки", "Verification result"},
+	"at":                       {"время проверки", "validation time"},
+	"signature":                {"Подпись", "Signature"},
+	"signer":                   {"Подписант", "Signer"},
+	"title":                    {"Должность", "Title"},
+	"org":                      {"Организация", "Organisation"},
+	"cert":                     {"Сертификат", "Certificate"},
+	"serial":                   {"серийный номер", "serial"},
+	"issuer":                   {"издатель", "issuer"},
+	"valid":                    {"действует", "valid"},
+	"from_to":                  {"с %s по %s", "from %s to %s"},
+	"signing_time":             {"Время подписи (заявлено подписантом)", "Signing time (claimed by the signer)"},
+	"timestamp":                {"Штамп времени", "Timestamp"},
+	"chain":                    {"Цепочка сертификатов", "Certificate chain"},
+	"revocation":               {"Отзыв", "Revocation"},
+	"warning":                  {"Внимание", "Warning"},
+	"reason":                   {"Причина", "Reason"},
+	"no_signatures":            {"подписей нет", "no signatures"},
+	TotalPassed.s():            {"ПОДПИСЬ ДЕЙСТВИТЕЛЬНА", "SIGNATURE VALID"},
+	TotalFailed.s():            {"ПОДПИСЬ НЕДЕЙСТВИТЕЛЬНА", "SIGNATURE INVALID"},
+	Indeterminate.s():          {"ДЕЙСТВИТЕЛЬНОСТЬ НЕ УСТАНОВЛЕНА", "VALIDITY NOT ESTABLISHED"},
+	"all_" + TotalPassed.s():   {"все подписи действительны", "all signatures are valid"},
+	"all_" + TotalFailed.s():   {"есть недействительные подписи", "some signatures are invalid"},
+	"all_" + Indeterminate.s(): {"действительность не установлена", "validity not established"},
+}
+
+func (i Indication) s() string { return string(i) }
+
+// codeText says in words what a code means, for people.
+var codeText = map[Code][2]string{
+	CodeFormatFailure:         {"файл подписи повреждён или имеет неверный формат", "the signature file is malformed"},
+	CodeSignatureInvalid:      {"значение подписи неверно", "the signature value does not verify"},
+	CodeContentMismatch:       {"документ изменён после подписания", "the document was changed after signing"},
+	CodeContentMissing:        {"подпись отсоединённая, а документ не передан", "the signature is detached and the document was not given"},
+	CodeSignerCertNotFound:    {"сертификат подписанта не найден", "the signer's certificate was not found"},
+	CodeSigningCertMismatch:   {"подпись указывает на другой сертификат подписанта", "the signature names another signing certificate"},
+	CodeAlgorithmUnsupported:  {"алгоритм не поддерживается", "the algorithm is not supported"},
+	CodeTimestampInvalid:      {"штамп времени неверен", "the timestamp is invalid"},
+	CodeCertExpired:           {"срок действия сертификата истёк", "a certificate has expired"},
+	CodeCertNotYetValid:       {"сертификат ещё не действует", "a certificate is not yet valid"},
+	CodeChainUntrusted:        {"нет цепочки до доверенного корневого сертификата", "no chain to a trusted root"},
+	CodeCertSignatureInvalid:  {"подпись сертификата неверна", "a certificate's signature is invalid"},
+	CodeChainConstraints:      {"цепочка нарушает ограничения сертификатов", "the chain breaks certificate constraints"},
+	CodeCertRevoked:           {"сертификат подписанта отозван", "the signer's certificate is revoked"},
+	CodeCARevoked:             {"сертификат УЦ в цепочке отозван", "a CA certificate of the chain is revoked"},
+	CodeRevocationUnknown:     {"статус отзыва установить не удалось", "the revocation status could not be established"},
+	CodeRevocationNotChecked:  {"списки отзыва не переданы, отзыв не проверялся", "no revocation lists were given; revocation was not checked"},
+	CodeSigningTimeFromSigner: {"время подписи не подтверждено штампом времени", "the signing time is not proven by a timestamp"},
+}
+
+// WriteText writes the report for a person, in lang (Russian when empty).
+func (r *Report) WriteText(w io.Writer, lang Lang) error {
+	l := 0
+	if lang == English {
+		l = 1
+	}
+	p := func(key string) string { return phrases[key][l] }
+	tf := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s (%s), %s %s\n", p("report"), p("all_"+r.Indication.s()), r.Indication, p("at"), tf(r.ValidationTime))
+	if r.File != "" {
+		fmt.Fprintf(&b, "%s\n", r.File)
+	}
+	if len(r.Signatures) == 0 {
+		fmt.Fprintf(&b, "  %s\n", p("no_signatures"))
+	}
+	for _, s := range r.Signatures {
+		fmt.Fprintf(&b, "\n%s %d: %s (%s", p("signature"), s.Index+1, p(s.Indication.s()), s.Indication)
+		if s.SubIndication != "" {
+			fmt.Fprintf(&b, "/%s", s.SubIndication)
+		}
+		fmt.Fprintf(&b, ")\n")
+		if s.Code != CodeOK {
+			fmt.Fprintf(&b, "  %s: %s [%s]", p("reason"), codeText[s.Code][l], s.Code)
+			if s.Detail != "" {
+				fmt.Fprintf(&b, " — %s", s.Detail)
+			}
+			b.WriteString("\n")
+		}
+		if s.Signer != nil {
+			fmt.Fprintf(&b, "  %s: %s\n", p("signer"), partyLine(s.Signer, l))
+		}
+		if c := s.Certificate; c != nil {
+			fmt.Fprintf(&b, "  %s: %s %s, %s «%s», %s %s; %s\n", p("cert"), p("serial"), c.Serial, p("issuer"), c.Issuer,
+				p("valid"), fmt.Sprintf(p("from_to"), tf(c.NotBefore), tf(c.NotAfter)), c.Key)
+		}
+		if s.SigningTime != nil {
+			fmt.Fprintf(&b, "  %s: %s\n", p("signing_time"), tf(*s.SigningTime))
+		}
+		if ts := s.Timestamp; ts != nil {
+			fmt.Fprintf(&b, "  %s: %s (%s)\n", p("timestamp"), tf(ts.Time), ts.TSA)
+		}
+		if len(s.Chain) > 0 {
+			names := make([]string, len(s.Chain))
+			for i, c := range s.Chain {
+				names[i] = "«" + c.Subject + "»"
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", p("chain"), strings.Join(names, " → "))
+		}
+		for _, wn := range s.Warnings {
+			fmt.Fprintf(&b, "  %s: %s [%s]\n", p("warning"), codeText[wn.Code][l], wn.Code)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// partyLine names a holder as FACTS §6.3 lists it: name, title,
+// organisation with its numbers, then the person's numbers.
+func partyLine(pt *Party, l int) string {
+	labels := [][2]string{{"ИНН ЮЛ", "INN (legal entity)"}, {"ОГРН", "OGRN"}, {"ОГРНИП", "OGRNIP"}, {"СНИЛС", "SNILS"}, {"ИНН", "INN"}}
+	var parts []string
+	person := strings.TrimSpace(pt.Surname + " " + pt.GivenName)
+	switch {
+	case person != "":
+		parts = append(parts, person)
+	case pt.CommonName != "":
+		parts = append(parts, pt.CommonName)
+	}
+	if pt.Title != "" {
+		parts = append(parts, pt.Title)
+	}
+	if pt.Organization != "" && pt.Organization != person {
+		parts = append(parts, pt.Organization)
+	}
+	for i, v := range []string{pt.INNLE, pt.OGRN, pt.OGRNIP, pt.SNILS, pt.INN} {
+		if v != "" {
+			parts = append(parts, labels[i][l]+" "+v)
+		}
+	}
+	if pt.Email != "" {
+		parts = append(parts, pt.Email)
+	}
+	return strings.Join(parts, ", ")
+}
