@@ -21,7 +21,6 @@ var (
 	oidIdentificationKind    = asn1.ObjectIdentifier{1, 2, 643, 100, 114}
 	oidPrivateKeyUsagePeriod = asn1.ObjectIdentifier{2, 5, 29, 16}
 	oidAuthorityKeyIDOld     = asn1.ObjectIdentifier{2, 5, 29, 1} // X.509 (1993) form, TK26/TC26 examples
-	oidAnyPolicy             = asn1.ObjectIdentifier{2, 5, 29, 32, 0}
 )
 
 // IssuerSignTool is the issuerSignTool extension (1.2.643.100.112): the
