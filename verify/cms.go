@@ -92,7 +92,7 @@ func overall(sigs []SignatureReport) Indication {
 }
 
 func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Options) SignatureReport {
-	s := SignatureReport{Index: r.Index, Code: CodeOK, Indication: TotalPassed, Revocation: "not checked"}
+	s := SignatureReport{Index: r.Index, Code: CodeOK, Indication: TotalPassed, Revocation: RevocationNotChecked}
 	if r.Certificate != nil {
 		s.Signer = partyOf(r.Certificate.SubjectName)
 		info := certInfo(r.Certificate)

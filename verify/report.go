@@ -94,12 +94,23 @@ type SignatureReport struct {
 	// Chain is the certification path found, signer's certificate first,
 	// trusted root last; empty when none was found.
 	Chain []CertInfo `json:"chain,omitempty"`
-	// Revocation says how the revocation status was established.
-	Revocation string `json:"revocation"`
+	// Revocation is the revocation status of the path: RevocationNotChecked,
+	// NotRevoked, RevocationRevoked or RevocationUnknown.
+	Revocation RevocationStatus `json:"revocation"`
 	// Warnings are things a person should know that did not fail the
 	// signature (codes REVOCATION_NOT_CHECKED, SIGNING_TIME_CLAIMED).
 	Warnings []Warning `json:"warnings,omitempty"`
 }
+
+// RevocationStatus is what the revocation check of a path found.
+type RevocationStatus string
+
+const (
+	RevocationNotChecked RevocationStatus = "not-checked" // no revocation data, or the signature failed before
+	NotRevoked           RevocationStatus = "not-revoked" // every certificate of the path is covered and not revoked
+	RevocationRevoked    RevocationStatus = "revoked"
+	RevocationUnknown    RevocationStatus = "unknown" // revocation data were given but do not cover the path
+)
 
 // Warning is a remark on a signature that passed or failed for another reason.
 type Warning struct {

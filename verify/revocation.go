@@ -22,6 +22,7 @@ func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at time.Time,
 		crl := crlFor(issuer, at, crls)
 		if crl == nil {
 			s.Indication, s.SubIndication, s.Code = Indeterminate, TryLater, CodeRevocationUnknown
+			s.Revocation = RevocationUnknown
 			s.Detail = fmt.Sprintf("no revocation list from %q valid at %s covers %q",
 				shortName(issuer.SubjectName), at.UTC().Format(time.RFC3339), shortName(cert.SubjectName))
 			return
@@ -31,6 +32,7 @@ func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at time.Time,
 				continue
 			}
 			when := rc.RevocationTime.UTC().Format(time.RFC3339)
+			s.Revocation = RevocationRevoked
 			if i == 0 {
 				s.Indication, s.SubIndication, s.Code = TotalFailed, Revoked, CodeCertRevoked
 				s.Detail = fmt.Sprintf("the signer's certificate was revoked on %s", when)
@@ -41,7 +43,7 @@ func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at time.Time,
 			return
 		}
 	}
-	s.Revocation = "checked against revocation lists: not revoked"
+	s.Revocation = NotRevoked
 }
 
 // crlFor returns the newest CRL signed by issuer and issued by at.

@@ -117,6 +117,7 @@ func (r *Report) WriteText(w io.Writer, lang Lang) error {
 			}
 			fmt.Fprintf(&b, "  %s: %s\n", p("chain"), strings.Join(names, " → "))
 		}
+		fmt.Fprintf(&b, "  %s: %s\n", p("revocation"), p("rev_"+string(s.Revocation)))
 		for _, wn := range s.Warnings {
 			fmt.Fprintf(&b, "  %s: %s [%s]\n", p("warning"), codeText[wn.Code][l], wn.Code)
 		}

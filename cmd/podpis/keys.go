@@ -18,6 +18,10 @@ import (
 var curveNames = []string{"256-a", "256-b", "256-c", "256-d", "512-a", "512-b", "512-c",
 	"cryptopro-a", "cryptopro-b", "cryptopro-c", "cryptopro-xcha", "cryptopro-xchb"}
 
+func unknownCurve(name string) error {
+	return fmt.Errorf("unknown curve %q: use one of %s, or a dotted OID", name, strings.Join(curveNames, ", "))
+}
+
 func newKeygenCmd() *cobra.Command {
 	var curve, out string
 	var force bool
@@ -34,7 +38,7 @@ func newKeygenCmd() *cobra.Command {
 			}
 			ps := gost3410.ParamSetByName(curve)
 			if ps == nil {
-				return fmt.Errorf("unknown curve %q: use one of %s, or a dotted OID", curve, strings.Join(curveNames, ", "))
+				return unknownCurve(curve)
 			}
 			if !force {
 				if _, err := os.Stat(out); err == nil {

@@ -54,15 +54,15 @@ func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "podpis",
 		Short: "GOST R 34.10-2012 signatures, Streebog hashes and keys",
-		Long: `podpis signs and verifies with GOST R 34.10-2012 and hashes with
-GOST R 34.11-2012 (Streebog). Keys are PKCS#8 PEM files, compatible with
-OpenSSL's GOST engine.
+		Long: `podpis signs and verifies with GOST R 34.10-2012 (CMS/CAdES and bare
+signatures) and hashes with GOST R 34.11-2012 (Streebog). Keys are PKCS#8 PEM
+files, compatible with OpenSSL's GOST engine.
 
 Exit status: 0 success or valid, 1 checked and invalid, 2 could not run.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newHashCmd(), newKeygenCmd(), newPubkeyCmd(), newSignCmd(), newVerifyCmd())
+	root.AddCommand(newHashCmd(), newKeygenCmd(), newPubkeyCmd(), newDevpkiCmd(), newSignCmd(), newVerifyCmd())
 	return root
 }

@@ -36,6 +36,16 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// truncate IN OUT N writes the first N bytes of IN to OUT.
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: truncate IN OUT N")
+				}
+				n, err := strconv.Atoi(args[2])
+				ts.Check(err)
+				data := ts.ReadFile(args[0])
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(data[:n]), 0o644))
+			},
 			// exitcode N prog args... runs prog and checks its exit status is N.
 			"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/internal/atomicfile"
+	"github.com/podpis/podpis/sign"
+	"github.com/podpis/podpis/sign/softkey"
+)
+
+type signFlags struct {
+	raw, attached      bool
+	key, cert, in, out string
+	addTo              string
+}
+
+func newSignCmd() *cobra.Command {
+	var f signFlags
+	cmd := &cobra.Command{
+		Use:   "sign --key KEY --cert CERT --in FILE --out FILE.sig [--attached] [--add-to EXISTING.sig]",
+		Short: "Sign a file (CAdES-BES, or a bare value with --raw)",
+		Long: `Sign a file. The signature is a DER CMS SignedData with the CAdES-BES signed
+attributes (contentType, messageDigest, signingTime, signingCertificateV2),
+detached unless --attached. --add-to co-signs an existing signature: the
+signatures already in it are kept byte for byte.
+
+With --raw (no --cert) the signature is the bare GOST R 34.10-2012 value
+BE(s) || BE(r) over the file's Streebog hash (Streebog-512 for 512-bit keys),
+exactly what 'openssl dgst -md_gost12_256 -sign key.pem' writes.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.key == "" || f.in == "" || f.out == "" {
+				return errors.New("sign needs --key, --in and --out")
+			}
+			if f.raw {
+				return signRaw(cmd, f)
+			}
+			return signCMS(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.raw, "raw", false, "write a bare signature value, not CMS")
+	fl.StringVar(&f.key, "key", "", "private key: a PKCS#8 file")
+	fl.StringVar(&f.cert, "cert", "", "signer's certificate file (PEM or DER), optionally followed by its chain")
+	fl.StringVar(&f.in, "in", "", "file to sign (- for standard input)")
+	fl.StringVar(&f.out, "out", "", "file to write the signature to")
+	fl.BoolVar(&f.attached, "attached", false, "put the file inside the signature")
+	fl.StringVar(&f.addTo, "add-to", "", "existing signature to add this signer to (co-signing)")
+	return cmd
+}
+
+func signRaw(cmd *cobra.Command, f signFlags) error {
+	k, err := softkey.LoadPrivateKey(f.key)
+	if err != nil {
+		return err
+	}
+	digest, err := hashFile(cmd.InOrStdin(), f.in, k.ParamSet().Hash())
+	if err != nil {
+		return err
+	}
+	sig, err := k.Sign(nil, digest, gost3410.SignerOpts{Hash: k.ParamSet().Hash()})
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(f.out, sig, 0o644)
+}
+
+func signCMS(cmd *cobra.Command, f signFlags) error {
+	if f.cert == "" {
+		return errors.New("sign needs --cert (or --raw for a bare signature)")
+	}
+	s, err := sign.Open(cmd.Context(), f.key, sign.Options{CertFile: f.cert})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	cfg := cms.SignerConfig{Signer: s, Certificate: s.Certificate(), Chain: s.Chain()}
+	content, closeIn, err := openInput(cmd.InOrStdin(), f.in)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	var out []byte
+	if f.addTo != "" {
+		existing, err := os.ReadFile(f.addTo)
+		if err != nil {
+			return err
+		}
+		sd, err := cms.Parse(existing)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.addTo, err)
+		}
+		if !sd.Detached {
+			// The content is inside: check it is the file given, then co-sign.
+			given, err := io.ReadAll(content)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(given, sd.Content) {
+				return fmt.Errorf("%s holds other content than %s", f.addTo, f.in)
+			}
+			content = nil
+		}
+		out, err = cms.AddSigner(existing, content, cfg)
+		if err != nil {
+			return err
+		}
+	} else {
+		out, err = cms.Sign(content, cfg, cms.SignOptions{Detached: !f.attached})
+		if err != nil {
+			return err
+		}
+	}
+	return atomicfile.WriteFile(f.out, out, 0o644)
+}
+
+// openInput opens a file, or stdin for "-".
+func openInput(stdin io.Reader, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return stdin, func() {}, nil
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fh, func() { fh.Close() }, nil
+}
