@@ -56,4 +56,17 @@ if "$PODPIS" verify --raw --pub "$OUT/pub.pem" --sig "$OUT/document.sig" --in "$
 	echo "demo: a forged document verified" >&2
 	exit 1
 fi
+step "A test PKI like a Russian accredited CA's, and a CAdES-BES signature"
+run "$PODPIS" devpki --out "$OUT/pki"
+run "$PODPIS" sign --key "$OUT/pki/signer.key" --cert "$OUT/pki/signer.pem" --in "$OUT/document.txt" --out "$OUT/document.p7s"
+run "$PODPIS" sign --key "$OUT/pki/person.key" --cert "$OUT/pki/person.pem" --in "$OUT/document.txt" --out "$OUT/document.p7s" --add-to "$OUT/document.p7s"
+run "$PODPIS" verify --in "$OUT/document.p7s" --content "$OUT/document.txt" --trust "$OUT/pki/ca.pem" --crl "$OUT/pki/crl.pem"
+printf '$ openssl cms -verify -binary -inform DER -in document.p7s -content document.txt -CAfile ca.pem\n'
+ossl cms -verify -binary -inform DER -in "$OUT/document.p7s" -content "$OUT/document.txt" -CAfile "$OUT/pki/ca.pem" -out /dev/null
+
+step "The changed document: the report says what is wrong (exit status 1)"
+if "$PODPIS" verify --in "$OUT/document.p7s" --content "$OUT/forged.txt" --trust "$OUT/pki/ca.pem" --lang en; then
+	echo "demo: a forged document verified" >&2
+	exit 1
+fi
 printf '\nDone. Files are in %s/.\n' "$OUT"
