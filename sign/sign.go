@@ -101,7 +101,7 @@ type keySigner struct {
 }
 
 func (s *keySigner) Certificate() *pki.Certificate { return s.cert }
-func (s *keySigner) Chain() []*pki.Certificate      { return s.chain }
+func (s *keySigner) Chain() []*pki.Certificate     { return s.chain }
 
 func (s *keySigner) Sign(rand io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if s.closed {
