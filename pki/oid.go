@@ -79,13 +79,3 @@ func stdHashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) {
 	}
 	return 0, false
 }
-
-// oidOfStdHash returns the OID of a SHA-2 crypto.Hash.
-func oidOfStdHash(h crypto.Hash) asn1.ObjectIdentifier {
-	for _, d := range digests {
-		if d.std == h && h != 0 {
-			return d.oid
-		}
-	}
-	return nil
-}
