@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/podpis/podpis/internal/ber"
@@ -192,4 +193,88 @@ func TestRealWorldBERKeepsSignedBytes(t *testing.T) {
 	if _, err := ber.Normalize(sd.Raw); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The CryptoARM CAdES-T, -X Long Type 1 and -A signatures carry signature
+// timestamps from CryptoPro's test TSP server; their imprints cover the
+// signature values, so they verify without the PDF.
+func TestRealWorldTimestamps(t *testing.T) {
+	for name, policy := range map[string]string{
+		"pdf-cryptoarm-cades-t.p7s":    "1.2.3.4.4",
+		"pdf-cryptoarm-cades-xlt1.p7s": "1.2.3.4.4",
+		"pdf-cryptoarm-cades-a.p7s":    "1.1.1.1.1.1.1.1.1",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res := mustVerify(t, readFile(t, realworld(t, "cms", name)), VerifyOptions{})
+			s := res.Signers[0]
+			if len(s.Timestamps) != 1 {
+				t.Fatalf("%d timestamps", len(s.Timestamps))
+			}
+			ts := s.Timestamps[0]
+			if ts.Code != OK || ts.Info.Policy.String() != policy || ts.Certificate == nil {
+				t.Fatalf("%s %s policy %v", ts.Code, ts.Detail, ts.Info.Policy)
+			}
+			if d := ts.GenTime.Sub(s.Attributes.SigningTime); d < -2*time.Second || d > time.Hour {
+				t.Errorf("genTime %v, signingTime %v", ts.GenTime, s.Attributes.SigningTime)
+			}
+		})
+	}
+}
+
+// The КриптоПро TSP server's token: no certificates field, the TSA chain in
+// its own certValues attribute, signingCertificate v1 and v2 both present.
+func TestRealWorldTimestampToken(t *testing.T) {
+	token := readFile(t, realworld(t, "tsp-ocsp-crl", "tsp-cryptopro-test-token-2024.der"))
+	data := readFile(t, realworld(t, "tsp-ocsp-crl", "tsp-cryptopro-test-token-2024.imprinted-data.bin"))
+	r := VerifyTimestampToken(token, data, nil)
+	if r.Code != OK {
+		t.Fatalf("%s: %s", r.Code, r.Detail)
+	}
+	if len(r.Token.Certificates) != 0 {
+		t.Error("the token was expected without a certificates field")
+	}
+	tsa := realCert(t, "cryptopro-test-tsa-2023.der")
+	if !r.Certificate.Equal(tsa) {
+		t.Errorf("TSA certificate %v", r.Certificate.Subject)
+	}
+	if want := time.Date(2024, 7, 16, 14, 51, 51, 0, time.UTC); r.GenTime.Truncate(time.Second) != want {
+		t.Errorf("genTime %v", r.GenTime)
+	}
+	if r.Info.HashAlgorithm.Algorithm.String() != pki.OIDStreebog256.String() {
+		t.Errorf("imprint algorithm %v", r.Info.HashAlgorithm.Algorithm)
+	}
+	if r.Signer.Attributes.SigningCertificate == nil || !r.Signer.Attributes.SigningCertificate.Matches {
+		t.Error("ESS signing certificate not matched")
+	}
+	bad := bytes.Clone(data)
+	bad[0] ^= 1
+	if r := VerifyTimestampToken(token, bad, nil); r.Code != TimestampMismatch {
+		t.Errorf("other data: %s", r.Code)
+	}
+	if r := VerifyTimestampToken(token[:len(token)-10], data, nil); r.Code != FormatFailure {
+		t.Errorf("truncated token: %s", r.Code)
+	}
+	// Without the certValues attribute the TSA certificate must be supplied.
+	info := parseOrFail(t, token)
+	if info.Signers[0].SID.SerialNumber.Cmp(tsa.SerialNumber) != 0 {
+		t.Error("sid is not the TSA certificate's")
+	}
+	// Re-parsing the token's TSTInfo and writing it back gives the same DER.
+	tst, err := ParseTSTInfo(info.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := tst.Marshal()
+	if err != nil || !bytes.Equal(again, info.Content) {
+		t.Errorf("TSTInfo does not round-trip: %v\n got %x\nwant %x", err, again, info.Content)
+	}
+}
+
+func parseOrFail(t *testing.T, b []byte) *SignedData {
+	t.Helper()
+	sd, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sd
 }

@@ -43,6 +43,9 @@ type SignOptions struct {
 	// ContentType is the eContentType; nil means id-data. Package tsp signs
 	// TSTInfo with id-ct-TSTInfo.
 	ContentType asn1.ObjectIdentifier
+	// NoCertificates leaves the certificates field out, even the signer's
+	// (an RFC 3161 TSA answering a request without certReq, §2.4.2).
+	NoCertificates bool
 }
 
 // Sign makes a CAdES-BES SignedData (RFC 5652 §5, ETSI EN 319 122-1 §5)
@@ -100,7 +103,9 @@ func Sign(content io.Reader, cfg SignerConfig, opts SignOptions) ([]byte, error)
 		encap:       encap,
 		signers:     [][]byte{si},
 	}
-	p.addCertificates(cfg)
+	if !opts.NoCertificates {
+		p.addCertificates(cfg)
+	}
 	return p.marshal()
 }
 

@@ -144,7 +144,7 @@ func (sd *SignedData) verifySigner(i int, si *SignerInfo, digests map[string][]b
 	if _, ok := pki.HashByOID(digestAlg); !ok {
 		return fail(AlgorithmUnsupported, "digest algorithm %v is not supported", digestAlg)
 	}
-	candidates := sd.findCertificates(si.SID, opts.Certificates)
+	candidates := sd.findCertificates(si, opts.Certificates)
 	if len(candidates) == 0 {
 		return fail(SignerCertNotFound, "no certificate matches the signer identifier %s", si.SID)
 	}
@@ -206,13 +206,14 @@ func (sd *SignedData) verifySigner(i int, si *SignerInfo, digests map[string][]b
 	return r
 }
 
-// findCertificates returns the certificates, embedded first, that the signer
-// identifier names. Duplicates (the same DER twice) are dropped.
-func (sd *SignedData) findCertificates(sid SignerIdentifier, extra []*pki.Certificate) []*pki.Certificate {
+// findCertificates returns the certificates that si's identifier names:
+// embedded in the SignedData, then in si's own certValues attribute, then
+// among extra. Duplicates (the same DER twice) are dropped.
+func (sd *SignedData) findCertificates(si *SignerInfo, extra []*pki.Certificate) []*pki.Certificate {
 	var out []*pki.Certificate
-	for _, list := range [][]*pki.Certificate{sd.Certificates, extra} {
+	for _, list := range [][]*pki.Certificate{sd.Certificates, certValues(si), extra} {
 		for _, c := range list {
-			if c == nil || !sid.Matches(c) {
+			if c == nil || !si.SID.Matches(c) {
 				continue
 			}
 			dup := false
