@@ -445,3 +445,45 @@ func TestTimingSmoke(t *testing.T) {
 		}
 	}
 }
+
+//go:noinline
+func atDepth(n int, f func()) byte {
+	var pad [256]byte
+	if n == 0 {
+		f()
+		return pad[0]
+	}
+	pad[n%256] = byte(n)
+	return atDepth(n-1, f) + pad[(n*7)%256]
+}
+
+// TestTimingStackDepth guards against a performance trap met while tuning:
+// with 4 KiB table rows (6-bit windows) signing on the 512-bit Montgomery
+// curves ran up to 3× slower depending on where the caller's stack sat. It
+// signs from 16 stack depths and wants the fastest and slowest minima
+// within 15%. Opt-in like TestTimingSmoke.
+func TestTimingStackDepth(t *testing.T) {
+	if os.Getenv("PODPIS_TIMING_TEST") != "1" {
+		t.Skip("set PODPIS_TIMING_TEST=1 to run")
+	}
+	for _, tc := range allCurves {
+		c := tc.curve()
+		d, k, e := randScalar(t, c), randScalar(t, c), randScalar(t, c)
+		var best []time.Duration
+		for depth := 0; depth < 16; depth++ {
+			var ts []time.Duration
+			for i := 0; i < 10; i++ {
+				atDepth(depth, func() {
+					start := time.Now()
+					c.Sign(d, e, k)
+					ts = append(ts, time.Since(start))
+				})
+			}
+			best = append(best, slices.Min(ts))
+		}
+		lo, hi := slices.Min(best), slices.Max(best)
+		if float64(hi) > 1.15*float64(lo) {
+			t.Errorf("%s: Sign takes %v to %v depending on stack depth", tc.name, lo, hi)
+		}
+	}
+}
