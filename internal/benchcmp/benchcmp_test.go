@@ -131,6 +131,8 @@ func TestFigureName(t *testing.T) {
 		"BenchmarkSign/":                  "",
 		"BenchmarkSign/256-a/x":           "",
 		"BenchmarkSignCMS/256-a":          "",
+		"BenchmarkCMSVerify/chain":        "cms_verify/chain",
+		"BenchmarkCMSVerify/nochain":      "cms_verify/nochain",
 		"BenchmarkSHA256/8KiB":            "",
 	} {
 		if got := figureName(bench); got != want {
@@ -177,11 +179,17 @@ func TestCatalogue(t *testing.T) {
 	if f := byName["sign/256-b"]; f.engine != "sign/cryptopro-a" || f.gogost != 912 {
 		t.Errorf("sign/256-b = %+v", f)
 	}
-	if got := distinct(figs, figure.pkgName); !slices.Equal(got, []string{pkgStreebog, pkgGost3410}) {
+	if got := distinct(figs, figure.pkgName); !slices.Equal(got, []string{pkgStreebog, pkgGost3410, pkgCMS}) {
 		t.Errorf("packages = %v", got)
 	}
-	if got := len(distinct(figs, figure.engineName)); got != 20 {
-		t.Errorf("%d engine figures, want 20 (6 hashes, 7 curves × 2)", got)
+	if got := len(distinct(figs, figure.engineName)); got != 22 {
+		t.Errorf("%d engine figures, want 22 (6 hashes, 7 curves × 2, 2 CMS)", got)
+	}
+	if f := byName["cms_verify/chain"]; f.engine != "cms_verify_chain" || f.pkg != pkgCMS || f.sameCurve {
+		t.Errorf("cms_verify/chain = %+v", f)
+	}
+	if bars := barsFor(byName["cms_verify/nochain"]); len(bars) != 1 || bars[0].min != 0.8 {
+		t.Errorf("cms_verify/nochain bars %v", bars)
 	}
 }
 

@@ -10,13 +10,17 @@ import (
 type figure struct {
 	name   string
 	pkg    string  // the podpis package whose benchmark measures it
-	engine string  // the engine figure it is compared with: name, or the same curve's
+	engine string  // the engine figure it is compared with: name, the same curve's, or the harness's name
 	gogost float64 // gogost v5.14 reference (shared/bench/README.md); 0 if none
+	// sameCurve marks 256-b, -c, -d, compared with the engine's CryptoPro
+	// curve of another name; podpis may leave them out.
+	sameCurve bool
 }
 
 const (
 	pkgStreebog = "gost/streebog"
 	pkgGost3410 = "gost/gost3410"
+	pkgCMS      = "cms"
 )
 
 var (
@@ -50,6 +54,14 @@ var (
 		"sign/512-a":         236,
 		"verify/512-a":       119,
 	}
+
+	// cmsFigures are BenchmarkCMSVerify/chain and /nochain (package cms) and
+	// the harness's figures they are compared with: d2i_CMS + CMS_verify of
+	// the same kind of signature, with and without CMS_NO_SIGNER_CERT_VERIFY.
+	cmsFigures = []struct{ name, engine string }{
+		{"cms_verify/nochain", "cms_verify_nochain"},
+		{"cms_verify/chain", "cms_verify_chain"},
+	}
 )
 
 // catalogue lists every figure the report knows, in report order.
@@ -65,11 +77,15 @@ func catalogue() []figure {
 		for _, op := range []string{"sign", "verify"} {
 			name := op + "/" + curve
 			engine := name
-			if same, ok := sameCurve[curve]; ok {
+			same, ok := sameCurve[curve]
+			if ok {
 				engine = op + "/" + same
 			}
-			figs = append(figs, figure{name: name, pkg: pkgGost3410, engine: engine, gogost: gogostFigures[engine]})
+			figs = append(figs, figure{name: name, pkg: pkgGost3410, engine: engine, gogost: gogostFigures[engine], sameCurve: ok})
 		}
+	}
+	for _, c := range cmsFigures {
+		figs = append(figs, figure{name: c.name, pkg: pkgCMS, engine: c.engine})
 	}
 	return figs
 }

@@ -20,6 +20,7 @@ var benchTops = map[string]string{
 	"streebog512": "BenchmarkStreebog512",
 	"sign":        "BenchmarkSign",
 	"verify":      "BenchmarkVerify",
+	"cms_verify":  "BenchmarkCMSVerify",
 }
 
 // A benchLine is one result line of `go test -bench` output.

@@ -15,10 +15,16 @@
 //     256-b, 256-c and 256-d are the CryptoPro-A, -B and -C curves under tc26
 //     identifiers: where podpis benchmarks them under those names they are
 //     compared with the engine's cryptopro-a, -b, -c; otherwise they are left out.
+//   - cms_verify/nochain, cms_verify/chain: detached CAdES-BES signatures over
+//     1 KiB (CryptoPro-A leaf and CA, Streebog-256) parsed and verified per
+//     second, with the embedded signer certificate only, or with the path to the
+//     trusted CA too (one certificate signature more); the harness's figures are
+//     cms_verify_nochain and cms_verify_chain (d2i_CMS_ContentInfo + CMS_verify,
+//     with and without CMS_NO_SIGNER_CERT_VERIFY).
 //
 // The podpis side is `go test -bench` on gost/streebog (BenchmarkStreebog256/8KiB
-// …, with b.SetBytes) and gost/gost3410 (BenchmarkSign/NAME, BenchmarkVerify/NAME),
-// ops/s = 1e9 / ns/op. The engine side is a C harness, cengine/engine_bench.c,
+// …, with b.SetBytes), gost/gost3410 (BenchmarkSign/NAME, BenchmarkVerify/NAME)
+// and cms (BenchmarkCMSVerify/nochain, /chain), ops/s = 1e9 / ns/op. The engine side is a C harness, cengine/engine_bench.c,
 // compiled with cc against libcrypto into a temporary directory; it loads the
 // engine with ENGINE_by_id("gost") and times the EVP calls in process, excluding
 // setup. The run is -count rounds; each round measures every figure once on both
@@ -30,8 +36,9 @@
 // Reading the table: ratio = podpis / engine, so above 1 podpis is faster and
 // below 1 slower, for MB/s and ops/s alike. The gogost column holds gogost v5.14's
 // figures from shared/bench/README.md, constants measured earlier on this machine
-// kind, not in this run. The issue's bars are Streebog-256 at 8 KiB ≥ 0.8× the
-// engine, every sign and verify ≥ 0.5× the engine, and everything ≥ 10× gogost;
+// kind, not in this run. The issues' bars are Streebog-256 at 8 KiB and both CMS
+// figures ≥ 0.8× the engine, every sign and verify ≥ 0.5× the engine, and
+// everything ≥ 10× gogost;
 // a figure under a bar is marked BELOW BAR. The report exits 0 whatever the
 // figures; it exits 2 with one line when the harness cannot be built or the
 // engine is missing (run `make deps`).
