@@ -100,7 +100,7 @@ func checkDigestSignature(pub crypto.PublicKey, sigAlg, digestAlg asn1.ObjectIde
 		return nil
 	case *rsa.PublicKey:
 		h, ok := stdHash(digestAlg)
-		if !ok || !rsaSigFits(sigAlg, digestAlg) {
+		if !ok || !sigFits(oidRSAEncryption, sigAlg, digestAlg) {
 			return fmt.Errorf("%w: %v with %v for an RSA key", pki.ErrUnsupportedAlgorithm, sigAlg, digestAlg)
 		}
 		if rsa.VerifyPKCS1v15(k, h, digest, sig) != nil {
@@ -109,7 +109,7 @@ func checkDigestSignature(pub crypto.PublicKey, sigAlg, digestAlg asn1.ObjectIde
 		return nil
 	case *ecdsa.PublicKey:
 		_, ok := stdHash(digestAlg)
-		if !ok || !ecdsaSigFits(sigAlg, digestAlg) {
+		if !ok || !sigFits(oidECPublicKey, sigAlg, digestAlg) {
 			return fmt.Errorf("%w: %v with %v for an ECDSA key", pki.ErrUnsupportedAlgorithm, sigAlg, digestAlg)
 		}
 		if !ecdsa.VerifyASN1(k, digest, sig) {
@@ -138,30 +138,29 @@ func oneOf(oid asn1.ObjectIdentifier, set ...asn1.ObjectIdentifier) bool {
 	return false
 }
 
-func rsaSigFits(sigAlg, digestAlg asn1.ObjectIdentifier) bool {
-	switch {
-	case sigAlg.Equal(oidRSAEncryption):
-		return true
-	case sigAlg.Equal(oidSHA256WithRSA):
-		return digestAlg.Equal(pki.OIDSHA256)
-	case sigAlg.Equal(oidSHA384WithRSA):
-		return digestAlg.Equal(pki.OIDSHA384)
-	case sigAlg.Equal(oidSHA512WithRSA):
-		return digestAlg.Equal(pki.OIDSHA512)
-	}
-	return false
+// sigDigests pairs the RSA and ECDSA signature OIDs with their digest; the
+// key OIDs (rsaEncryption, id-ecPublicKey) fit any digest, taken from
+// digestAlgorithm.
+var sigDigests = []struct {
+	sig, digest, key asn1.ObjectIdentifier
+}{
+	{oidSHA256WithRSA, pki.OIDSHA256, oidRSAEncryption},
+	{oidSHA384WithRSA, pki.OIDSHA384, oidRSAEncryption},
+	{oidSHA512WithRSA, pki.OIDSHA512, oidRSAEncryption},
+	{oidECDSAWithSHA256, pki.OIDSHA256, oidECPublicKey},
+	{oidECDSAWithSHA384, pki.OIDSHA384, oidECPublicKey},
+	{oidECDSAWithSHA512, pki.OIDSHA512, oidECPublicKey},
 }
 
-func ecdsaSigFits(sigAlg, digestAlg asn1.ObjectIdentifier) bool {
-	switch {
-	case sigAlg.Equal(oidECPublicKey):
+// sigFits reports whether sigAlg may sign with digestAlg for keys of keyOID.
+func sigFits(keyOID, sigAlg, digestAlg asn1.ObjectIdentifier) bool {
+	if sigAlg.Equal(keyOID) {
 		return true
-	case sigAlg.Equal(oidECDSAWithSHA256):
-		return digestAlg.Equal(pki.OIDSHA256)
-	case sigAlg.Equal(oidECDSAWithSHA384):
-		return digestAlg.Equal(pki.OIDSHA384)
-	case sigAlg.Equal(oidECDSAWithSHA512):
-		return digestAlg.Equal(pki.OIDSHA512)
+	}
+	for _, s := range sigDigests {
+		if s.key.Equal(keyOID) && s.sig.Equal(sigAlg) {
+			return s.digest.Equal(digestAlg)
+		}
 	}
 	return false
 }

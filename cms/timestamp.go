@@ -108,11 +108,12 @@ func VerifyTimestampToken(token, data []byte, certs []*pki.Certificate) Timestam
 	return r
 }
 
-// certValues returns the certificates of the certValues unsigned attribute
-// (ETSI EN 319 122-1 §5.5.1: CertificateValues ::= SEQUENCE OF Certificate)
-// that CAdES-X-L signatures and CryptoPro's timestamp tokens carry in place
-// of, or beside, the certificates field.
-func certValues(si *SignerInfo) []*pki.Certificate {
+// CertificateValues returns the certificates of si's certValues unsigned
+// attribute (ETSI EN 319 122-1 §5.5.1: CertificateValues ::= SEQUENCE OF
+// Certificate), which CAdES-X-L signatures and CryptoPro's timestamp tokens
+// carry in place of, or beside, the certificates field. Certificates pki
+// cannot parse are skipped.
+func (si *SignerInfo) CertificateValues() []*pki.Certificate {
 	var out []*pki.Certificate
 	for _, a := range si.UnsignedAttrs {
 		if !a.Type.Equal(OIDAttrCertValues) {

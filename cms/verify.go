@@ -211,7 +211,7 @@ func (sd *SignedData) verifySigner(i int, si *SignerInfo, digests map[string][]b
 // among extra. Duplicates (the same DER twice) are dropped.
 func (sd *SignedData) findCertificates(si *SignerInfo, extra []*pki.Certificate) []*pki.Certificate {
 	var out []*pki.Certificate
-	for _, list := range [][]*pki.Certificate{sd.Certificates, certValues(si), extra} {
+	for _, list := range [][]*pki.Certificate{sd.Certificates, si.CertificateValues(), extra} {
 		for _, c := range list {
 			if c == nil || !si.SID.Matches(c) {
 				continue

@@ -2,11 +2,17 @@ package cms
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -427,4 +433,64 @@ func TestDecodeForms(t *testing.T) {
 		}
 		wantCodes(t, res, OK)
 	}
+}
+
+// Without signed attributes the signature covers the content digest
+// (RFC 5652 §5.4), as the FNS, TC 26 and `openssl cms -noattr` files have it;
+// GOST, RSA and ECDSA, the key or the signature OID, attached or detached.
+func TestNoSignedAttributes(t *testing.T) {
+	gost := gostPKI(t, gost3410.CryptoProA)
+	rsaP := cachedPKI(t, "rsa-2048", func() crypto.Signer { k, _ := rsa.GenerateKey(rand.Reader, 2048); return k })
+	ecP := cachedPKI(t, "p-256", func() crypto.Signer { k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader); return k })
+	for _, c := range []struct {
+		name   string
+		p      *testPKI
+		digest asn1.ObjectIdentifier
+		opts   crypto.SignerOpts
+		sigAlg []asn1.ObjectIdentifier
+	}{
+		{"gost", gost, pki.OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, []asn1.ObjectIdentifier{oidGOSTKey256, oidGOSTSig256}},
+		{"rsa", rsaP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{oidRSAEncryption, oidSHA256WithRSA}},
+		{"ecdsa", ecP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{oidECPublicKey, oidECDSAWithSHA256}},
+	} {
+		h, _ := pki.HashByOID(c.digest)
+		d := h()
+		d.Write(content)
+		sig, err := c.p.key.Sign(rand.Reader, d.Sum(nil), c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, alg := range c.sigAlg {
+			for _, detached := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%v/detached=%v", c.name, alg, detached), func(t *testing.T) {
+					base, err := Sign(bytes.NewReader(content), c.p.config(), SignOptions{Detached: detached})
+					if err != nil {
+						t.Fatal(err)
+					}
+					noAttrs := editSigner(t, base, func(f [][]byte) [][]byte {
+						var s cryptobyte.Builder
+						s.AddASN1OctetString(sig)
+						return [][]byte{f[0], f[1], f[2], marshalAlgorithm(alg), s.BytesOrPanic()}
+					})
+					res := mustVerify(t, noAttrs, VerifyOptions{Content: contentFor(detached)})
+					wantCodes(t, res, OK)
+					if res.Signers[0].Attributes.Present {
+						t.Error("attributes reported")
+					}
+					other := VerifyOptions{Content: strings.NewReader("other")}
+					if !detached {
+						return
+					}
+					wantCodes(t, mustVerify(t, noAttrs, other), SignatureInvalid)
+					wantCodes(t, mustVerify(t, noAttrs, VerifyOptions{}), ContentMissing)
+				})
+			}
+		}
+	}
+	// A signature OID that names another digest than digestAlgorithm.
+	base, _ := Sign(bytes.NewReader(content), rsaP.config(), SignOptions{Detached: true})
+	bad := editSigner(t, base, func(f [][]byte) [][]byte {
+		return [][]byte{f[0], f[1], f[2], marshalAlgorithm(oidSHA384WithRSA), f[5]}
+	})
+	wantCodes(t, mustVerify(t, bad, VerifyOptions{Content: bytes.NewReader(content)}), AlgorithmUnsupported)
 }
