@@ -23,6 +23,11 @@
 // signed attributes, which are public or are about to be published with the
 // signature.
 //
+// On amd64 CPUs with AVX-512 VBMI and GFNI the compression runs in assembly
+// whose memory accesses do not depend on the data. That does not change the
+// advice below: the same program uses the tables on other CPUs and under
+// -tags purego.
+//
 // It is not fine for secrets. In particular HMAC-Streebog built with
 // crypto/hmac (hmac.New(streebog.New256, key)) is NOT constant-time with
 // respect to the key, and the same holds for any KDF or PRF built on this
