@@ -2,6 +2,7 @@ package cms
 
 import (
 	"bytes"
+	"encoding/asn1"
 	"encoding/hex"
 	"io"
 	"path/filepath"
@@ -11,6 +12,10 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/internal/ber"
 	"github.com/podpis/podpis/pki"
 )
@@ -277,4 +282,27 @@ func parseOrFail(t *testing.T, b []byte) *SignedData {
 		t.Fatal(err)
 	}
 	return sd
+}
+
+// A signer whose certificate has a GOST R 34.10-2001 key (the CryptoPro Test
+// Center 2 root, the only 2001 certificate of the real-world set) is reported
+// as ALGORITHM_UNSUPPORTED, not as an invalid signature and not as a crash.
+func TestRealWorldGOST2001Signer(t *testing.T) {
+	old := realCert(t, "cryptopro-testcenter2-root-2014-gost2001.der")
+	p := gostPKI(t, gost3410.CryptoProA)
+	sig := editSigner(t, signDetached(t, p), func(f [][]byte) [][]byte {
+		var b cryptobyte.Builder
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddBytes(old.RawIssuer)
+			b.AddASN1BigInt(old.SerialNumber)
+		})
+		f[1] = b.BytesOrPanic()
+		f[4] = marshalAlgorithm(asn1.ObjectIdentifier{1, 2, 643, 2, 2, 19})
+		return f
+	})
+	res := mustVerify(t, sig, VerifyOptions{Content: bytes.NewReader(content), Certificates: []*pki.Certificate{old}})
+	wantCodes(t, res, AlgorithmUnsupported)
+	if !res.Signers[0].Certificate.Equal(old) {
+		t.Error("the 2001 certificate is not reported")
+	}
 }
