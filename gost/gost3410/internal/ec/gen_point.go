@@ -10,8 +10,14 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"log"
 	"math/big"
+	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -35,7 +41,7 @@ type curve struct {
 func h(s string) *big.Int {
 	v, ok := new(big.Int).SetString(s, 16)
 	if !ok {
-		panic(s)
+		log.Fatalf("bad hex constant %q", s)
 	}
 	return v
 }
@@ -84,55 +90,80 @@ func (c *curve) Order() string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
+// curves lists the generated curves. The constants come from params.go
+// (FACTS §3.2), parsed by defs, so they are written down only once.
 var curves = []*curve{
-	{P: "test256", Bench: "256-test", Ctor: "Test256", ID: "idTest256", Desc: "id-GostR3410-2001-TestParamSet (y² = x³ + 7x + b)", Field: fieldByName("gf255p1073"), Kind: "wa",
-		a: big.NewInt(7), b: h("5FBFF498AA938CE739B8E022FBAFEF40563F6E6A3472FC2A514C0CE9DAE23B7E"),
-		q:  h("8000000000000000000000000000000150FE8A1892976154C59CFC193ACCF5B3"),
-		gx: big.NewInt(2), gy: h("08E2A8A0E65147D4BD6316030E16D19C85C97F0A9CA267122B96ABBCEA7E8FC8")},
-	{P: "cpa", Bench: "256-cryptopro-a", Ctor: "CryptoProA", ID: "idCryptoProA", Desc: "the CryptoPro-A curve (a = −3)", Field: fieldByName("gf256m617"), Kind: "w3",
-		a: big.NewInt(-3), b: h("A6"),
-		q:  h("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF6C611070995AD10045841B09B761B893"),
-		gx: big.NewInt(1), gy: h("8D91E471E0989CDA27DF505A453F2B7635294F2DDF23E3B122ACC99C9E9F1E14")},
-	{P: "cpb", Bench: "256-cryptopro-b", Ctor: "CryptoProB", ID: "idCryptoProB", Desc: "the CryptoPro-B curve (a = −3)", Field: fieldByName("gf255p3225"), Kind: "w3",
-		a: big.NewInt(-3), b: h("3E1AF419A269A5F866A7D3C25C3DF80AE979259373FF2B182F49D4CE7E1BBC8B"),
-		q:  h("800000000000000000000000000000015F700CFFF1A624E5E497161BCC8A198F"),
-		gx: big.NewInt(1), gy: h("3FA8124359F96680B83D1C3EB2C070E5C545C9858D03ECFB744BF8D717717EFC")},
-	{P: "cpc", Bench: "256-cryptopro-c", Ctor: "CryptoProC", ID: "idCryptoProC", Desc: "the CryptoPro-C curve (a = −3)", Field: fieldByName("gf256cpc"), Kind: "w3",
-		a: big.NewInt(-3), b: h("805A"),
-		q:  h("9B9F605F5A858107AB1EC85E6B41C8AA582CA3511EDDFB74F02F3A6598980BB9"),
-		gx: big.NewInt(0), gy: h("41ECE55743711A8C3CBF3783CD08C0EE4D4DC440D4641A8F366E550DFDB3BB67")},
-	{P: "tc256a", Bench: "256-tc26-a", Ctor: "TC26256A", ID: "idTC26256A", Desc: "tc26-256-A in its twisted Edwards form u² + v² = 1 + d·u²·v²", Field: fieldByName("gf256m617"), Kind: "ed", Cofactor4: true,
-		a: h("C2173F1513981673AF4892C23035A27CE25E2013BF95AA33B22C656F277E7335"), b: h("295F9BAE7428ED9CCC20E7C359A9D41A22FCCD9108E17BF7BA9337A6F8AE9513"),
-		q:  h("400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67"),
-		gx: h("91E38443A5E82C0D880923425712B2BB658B9196932E02C78B2582FE742DAA28"), gy: h("32879423AB1A0375895786C4BB46E9565FDE0B5344766740AF268ADB32322E5C"),
-		d: h("0605F6B7C183FA81578BC39CFAD518132B9DF62897009AF7E522C32D6DC7BFFB"), u: h("D"),
-		v: h("60CA1E32AA475B348488C38FAB07649CE7EF8DBE87F22E81F92B2592DBA300E7"),
-		s: h("7E7E82520F9F015FAA1D0F18C14AB9FB35188275DA3FD94206B74F34A48E0ECD"),
-		t: h("0100FE73F595FF158E974B44D478D9588744FE5C192AC47EA63075DCE7A14AAA")},
-	{P: "test512", Bench: "512-test", Ctor: "Test512", ID: "idTest512", Desc: "id-tc26-gost-3410-12-512-paramSetTest (y² = x³ + 7x + b)", Field: fieldByName("gf512test"), Kind: "wa",
-		a: big.NewInt(7), b: h("1CFF0806A31116DA29D8CFA54E57EB748BC5F377E49400FDD788B649ECA1AC4361834013B2AD7322480A89CA58E0CF74BC9E540C2ADD6897FAD0A3084F302ADC"),
-		q:  h("4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DA82F2D7ECB1DBAC719905C5EECC423F1D86E25EDBE23C595D644AAF187E6E6DF"),
-		gx: h("24D19CC64572EE30F396BF6EBBFD7A6C5213B3B3D7057CC825F91093A68CD762FD60611262CD838DC6B60AA7EEE804E28BC849977FAC33B4B530F1B120248A9A"),
-		gy: h("2BB312A43BD2CE6E0D020613C857ACDDCFBF061E91E5F2C3F32447C259F39B2C83AB156D77F1496BF7EB3351E1EE4E43DC1A18B91B24640B6DBB92CB1ADD371E")},
-	{P: "tc512a", Bench: "512-tc26-a", Ctor: "TC26512A", ID: "idTC26512A", Desc: "tc26-512-A (a = −3)", Field: fieldByName("gf512m569"), Kind: "w3",
-		a: big.NewInt(-3), b: h("E8C2505DEDFC86DDC1BD0B2B6667F1DA34B82574761CB0E879BD081CFD0B6265EE3CB090F30D27614CB4574010DA90DD862EF9D4EBEE4761503190785A71C760"),
-		q:  h("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF27E69532F48D89116FF22B8D4E0560609B4B38ABFAD2B85DCACDB1411F10B275"),
-		gx: big.NewInt(3), gy: h("7503CFE87A836AE3A61B8816E25450E6CE5E1C93ACF1ABC1778064FDCBEFA921DF1626BE4FD036E93D75E6A50E3A41E98028FE5FC235F5B889A589CB5215F2A4")},
-	{P: "tc512b", Bench: "512-tc26-b", Ctor: "TC26512B", ID: "idTC26512B", Desc: "tc26-512-B (a = −3)", Field: fieldByName("gf511p111"), Kind: "w3",
-		a: big.NewInt(-3), b: h("687D1B459DC841457E3E06CF6F5E2517B97C7D614AF138BCBF85DC806C4B289F3E965D2DB1416D217F8B276FAD1AB69C50F78BEE1FA3106EFB8CCBC7C5140116"),
-		q:  h("800000000000000000000000000000000000000000000000000000000000000149A1EC142565A545ACFDB77BD9D40CFA8B996712101BEA0EC6346C54374F25BD"),
-		gx: big.NewInt(2), gy: h("1A8F7EDA389B094C2C071E3647A8940F3C123B697578C213BE6DD9E6C8EC7335DCB228FD1EDF4A39152CBCAAF8C0398828041055F94CEEEC7E21340780FE41BD")},
-	{P: "tc512c", Bench: "512-tc26-c", Ctor: "TC26512C", ID: "idTC26512C", Desc: "tc26-512-C in its twisted Edwards form u² + v² = 1 + d·u²·v²", Field: fieldByName("gf512m569"), Kind: "ed", Cofactor4: true,
-		a:  h("DC9203E514A721875485A529D2C722FB187BC8980EB866644DE41C68E143064546E861C0E2C9EDD92ADE71F46FCF50FF2AD97F951FDA9F2A2EB6546F39689BD3"),
-		b:  h("B4C4EE28CEBC6C2C8AC12952CF37F16AC7EFB6A9F69F4B57FFDA2E4F0DE5ADE038CBC2FFF719D2C18DE0284B8BFEF3B52B8CC7A5F5BF0A3C8D2319A5312557E1"),
-		q:  h("3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC98CDBA46506AB004C33A9FF5147502CC8EDA9E7A769A12694623CEF47F023ED"),
-		gx: h("E2E31EDFC23DE7BDEBE241CE593EF5DE2295B7A9CBAEF021D385F7074CEA043AA27272A7AE602BF2A7B9033DB9ED3610C6FB85487EAE97AAC5BC7928C1950148"),
-		gy: h("F5CE40D95B5EB899ABBCCFF5911CB8577939804D6527378B8C108C3D2090FF9BE18E2D33E3021ED2EF32D85822423B6304F726AA854BAE07D0396E9A9ADDC40F"),
-		d:  h("9E4F5D8C017D8D9F13A5CF3CDF5BFE4DAB402D54198E31EBDE28A0621050439CA6B39E0A515C06B304E2CE43E79E369E91A0CFC2BC2A22B4CA302DBB33EE7550"), u: h("12"),
-		v: h("469AF79D1FB1F5E16B99592B77A01E2A0FDFB0D01794368D9A56117F7B38669522DD4B650CF789EEBF068C5D139732F0905622C04B2BAAE7600303EE73001A3D"),
-		s: h("186C289CFFA09C983B168C30C829006C952FF4AAF99C73850875D7E77BEBEF18D653187D6BA8FE533EC74C6F061872585B97CC0F50F57752CD73F4913304621E"),
-		t: h("9A628F975594ECEFD89BA28A2539FFB79C8AB238AEED0851FA5C1ABB02B80B44C6734501B83A011DD625CD0B5145091A6D9ACD4B1F5C5B1E21B2B249DDFD1271")},
+	newCurve("test256", "defTest256", "256-test", "Test256", "id-GostR3410-2001-TestParamSet (y² = x³ + 7x + b)"),
+	newCurve("cpa", "defCryptoProA", "256-cryptopro-a", "CryptoProA", "the CryptoPro-A curve (a = −3)"),
+	newCurve("cpb", "defCryptoProB", "256-cryptopro-b", "CryptoProB", "the CryptoPro-B curve (a = −3)"),
+	newCurve("cpc", "defCryptoProC", "256-cryptopro-c", "CryptoProC", "the CryptoPro-C curve (a = −3)"),
+	newCurve("tc256a", "defTC26256A", "256-tc26-a", "TC26256A", "tc26-256-A in its twisted Edwards form u² + v² = 1 + d·u²·v²"),
+	newCurve("test512", "defTest512", "512-test", "Test512", "id-tc26-gost-3410-12-512-paramSetTest (y² = x³ + 7x + b)"),
+	newCurve("tc512a", "defTC26512A", "512-tc26-a", "TC26512A", "tc26-512-A (a = −3)"),
+	newCurve("tc512b", "defTC26512B", "512-tc26-b", "TC26512B", "tc26-512-B (a = −3)"),
+	newCurve("tc512c", "defTC26512C", "512-tc26-c", "TC26512C", "tc26-512-C in its twisted Edwards form u² + v² = 1 + d·u²·v²"),
 }
+
+// newCurve builds the template data of the curve defined by the params.go
+// variable def; the field is the one whose p matches, the kind follows from
+// the constants (Edwards data present, or a = p − 3, or general a).
+func newCurve(prefix, def, bench, ctor, desc string) *curve {
+	d := defs()[def]
+	if d == nil {
+		log.Fatalf("params.go has no %s", def)
+	}
+	c := &curve{P: prefix, ID: "id" + ctor, Bench: bench, Ctor: ctor, Desc: desc,
+		a: h(d["a"]), b: h(d["b"]), q: h(d["q"]), gx: h(d["x"]), gy: h(d["y"])}
+	p := h(d["p"])
+	for _, f := range fields {
+		if f.P.Cmp(p) == 0 {
+			c.Field = f
+		}
+	}
+	if c.Field == nil {
+		log.Fatalf("%s: no field for p = %x", def, p)
+	}
+	switch {
+	case d["edD"] != "":
+		c.Kind, c.Cofactor4 = "ed", true
+		c.d, c.u, c.v, c.s, c.t = h(d["edD"]), h(d["edU"]), h(d["edV"]), h(d["edS"]), h(d["edT"])
+	case new(big.Int).Sub(p, c.a).Int64() == 3:
+		c.Kind = "w3"
+	default:
+		c.Kind = "wa"
+	}
+	return c
+}
+
+// defs returns the string fields of every curveDef literal in params.go,
+// keyed by variable name.
+var defs = sync.OnceValue(func() map[string]map[string]string {
+	file, err := parser.ParseFile(token.NewFileSet(), "params.go", nil, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	out := map[string]map[string]string{}
+	ast.Inspect(file, func(n ast.Node) bool {
+		vs, ok := n.(*ast.ValueSpec)
+		if !ok || len(vs.Values) != 1 {
+			return true
+		}
+		lit, ok := vs.Values[0].(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		m := map[string]string{}
+		for _, e := range lit.Elts {
+			kv := e.(*ast.KeyValueExpr)
+			if bl, ok := kv.Value.(*ast.BasicLit); ok && bl.Kind == token.STRING {
+				m[kv.Key.(*ast.Ident).Name], _ = strconv.Unquote(bl.Value)
+			}
+		}
+		out[vs.Names[0].Name] = m
+		return true
+	})
+	return out
+})
 
 // fixedBaseWidth is the window width of the fixed-base tables. Width 6
 // saves 4–7% of a signature on the Weierstrass curves, but its 4 KiB table
