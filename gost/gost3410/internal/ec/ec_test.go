@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	cryptorand "crypto/rand"
 	"math/rand"
 	"os"
 	"slices"
@@ -103,7 +104,7 @@ func TestSignVerify(t *testing.T) {
 			for i := 0; i < rounds; i++ {
 				d, k := randScalar(t, c), randScalar(t, c)
 				alpha := make([]byte, n)
-				rand.Read(alpha)
+				cryptorand.Read(alpha)
 				x, y, err := c.PublicKey(d)
 				if err != nil {
 					t.Fatal(err)

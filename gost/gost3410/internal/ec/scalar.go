@@ -154,16 +154,6 @@ func (f *scalarField) isValid(z *scalar) int {
 	return int(b) & (f.isZero(z) ^ 1)
 }
 
-// less reports whether x < q. Variable time is fine: used on public values,
-// but it is constant time anyway.
-func (f *scalarField) less(x *scalar) bool {
-	var b uint64
-	for j := 0; j < f.n; j++ {
-		_, b = bits.Sub64(x[j], f.q[j], b)
-	}
-	return b == 1
-}
-
 // selectOne sets z to 1 if z == 0, in constant time.
 func (f *scalarField) selectOne(z *scalar) {
 	z[0] |= uint64(f.isZero(z))
