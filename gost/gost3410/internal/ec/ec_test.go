@@ -2,10 +2,10 @@ package ec
 
 import (
 	"bytes"
+	cryptorand "crypto/rand"
 	"errors"
 	"math"
 	"math/big"
-	cryptorand "crypto/rand"
 	"math/rand"
 	"os"
 	"slices"
