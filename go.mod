@@ -3,6 +3,7 @@ module github.com/podpis/podpis
 go 1.26.0
 
 require (
+	github.com/miekg/pkcs11 v1.1.2
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/smallstep/pkcs7 v0.2.3
 	github.com/spf13/cobra v1.10.2

@@ -1,0 +1,196 @@
+package pkcs11
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/miekg/pkcs11"
+
+	"github.com/podpis/podpis/pki"
+)
+
+// TokenInfo describes a slot and the token in it, for `podpis token list`.
+type TokenInfo struct {
+	Module          string
+	SlotID          uint
+	SlotDescription string
+	// Present is false for an empty slot ("no token in slot …"); the
+	// fields below are then empty.
+	Present bool
+
+	Label, Serial, Model, Manufacturer string
+	// Flags are the token's noteworthy CK_TOKEN_INFO flags in words:
+	// "login required", "PIN pad", "PIN: 1 attempt left — the next wrong
+	// PIN locks the token", "PIN locked — …", "write-protected", …
+	Flags []string
+	// GOST lists the GOST R 34.10-2012 signing the token offers:
+	// "256", "512", "256 with on-token hashing", …
+	GOST []string
+	// Keys are the key pairs visible without login: their public keys and
+	// certificates (a private key is listed only if the token shows it
+	// before login).
+	Keys []KeyInfo
+	// Problem says why Keys could not be read, "" when they were.
+	Problem string
+	// URI names the token.
+	URI string
+}
+
+// KeyInfo is a key pair seen on a token.
+type KeyInfo struct {
+	Label string
+	ID    []byte
+	// Algorithm is e.g. "GOST R 34.10-2012 256-bit
+	// (id-tc26-gost-3410-12-256-paramSetA)", "ECDSA P-256", "RSA 2048";
+	// empty when only a private key is visible and it does not show its
+	// public half.
+	Algorithm string
+	// PrivateKey: the private key object was visible.
+	PrivateKey bool
+	// Certificate is the key's certificate, nil without one; Subject,
+	// NotBefore and NotAfter are taken from it.
+	Certificate         *pki.Certificate
+	Subject             string
+	NotBefore, NotAfter time.Time
+	// URI names the key alone.
+	URI string
+}
+
+// ListTokens lists the slots of the module at modulePath, or of every
+// module found as Open finds them ($PODPIS_PKCS11_MODULE, else the
+// well-known list) when modulePath is "", with their tokens and the key
+// pairs visible without login. It never logs in and never asks for a PIN.
+func ListTokens(ctx context.Context, modulePath string) ([]TokenInfo, error) {
+	paths, err := modulePaths(&URI{}, Options{Module: modulePath})
+	if err != nil {
+		return nil, err
+	}
+	var out []TokenInfo
+	for _, p := range paths {
+		m, err := openModule(p)
+		if err != nil {
+			if len(paths) == 1 {
+				return nil, err
+			}
+			continue
+		}
+		infos, err := m.list(ctx)
+		m.release()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, infos...)
+	}
+	return out, nil
+}
+
+func (m *module) list(ctx context.Context) ([]TokenInfo, error) {
+	slots, err := m.ctx.GetSlotList(false)
+	if err != nil {
+		return nil, fmt.Errorf("pkcs11: module %s: %w", m.path, callErr("C_GetSlotList", err))
+	}
+	var out []TokenInfo
+	for _, slot := range slots {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ti := TokenInfo{Module: m.path, SlotID: slot}
+		sinf, err := m.ctx.GetSlotInfo(slot)
+		if err != nil {
+			continue
+		}
+		ti.SlotDescription = trimPad(sinf.SlotDescription)
+		if sinf.Flags&pkcs11.CKF_TOKEN_PRESENT == 0 {
+			out = append(out, ti)
+			continue
+		}
+		t, err := m.acquireToken(slot, 1)
+		if err != nil {
+			ti.Problem = err.Error()
+			out = append(out, ti)
+			continue
+		}
+		t.describe(ctx, &ti)
+		t.release()
+		out = append(out, ti)
+	}
+	return out, nil
+}
+
+// describe fills ti from the token.
+func (t *token) describe(ctx context.Context, ti *TokenInfo) {
+	info := t.info
+	if fresh, err := t.mod.ctx.GetTokenInfo(t.slot); err == nil {
+		info.Flags = fresh.Flags // the PIN counters change
+	}
+	ti.Present = true
+	ti.Label, ti.Serial, ti.Model, ti.Manufacturer = info.Label, info.SerialNumber, info.Model, info.ManufacturerID
+	ti.Flags = tokenFlags(info.Flags)
+	ti.GOST = t.gostSupport()
+	ti.URI = (&URI{Token: info.Label, Serial: info.SerialNumber}).String()
+	objs, err := t.objects(ctx)
+	if err != nil {
+		ti.Problem = err.Error()
+		return
+	}
+	for _, p := range objs.pairs {
+		ki := KeyInfo{Label: p.label(), ID: p.id(), PrivateKey: p.priv != nil, URI: t.keyURI(p).String()}
+		if p.public != nil {
+			ki.Algorithm = describeKey(p.public)
+		}
+		if p.cert != nil {
+			c := p.cert.cert
+			ki.Certificate, ki.Subject, ki.NotBefore, ki.NotAfter = c, c.SubjectName.String(), c.NotBefore, c.NotAfter
+		}
+		ti.Keys = append(ti.Keys, ki)
+	}
+}
+
+// tokenFlags puts the noteworthy token flags in words (PKCS#11 v2.40
+// §5.7.3, CK_TOKEN_INFO).
+func tokenFlags(f uint) []string {
+	var words []string
+	add := func(flag uint, set bool, w string) {
+		if (f&flag != 0) == set {
+			words = append(words, w)
+		}
+	}
+	add(pkcs11.CKF_TOKEN_INITIALIZED, false, "not initialised")
+	add(pkcs11.CKF_LOGIN_REQUIRED, true, "login required")
+	add(pkcs11.CKF_PROTECTED_AUTHENTICATION_PATH, true, "PIN pad")
+	add(pkcs11.CKF_USER_PIN_INITIALIZED, false, "user PIN not set")
+	if s := pinStatus(f&pkcs11.CKF_USER_PIN_COUNT_LOW != 0, f&pkcs11.CKF_USER_PIN_FINAL_TRY != 0, f&pkcs11.CKF_USER_PIN_LOCKED != 0); s != "" {
+		words = append(words, "PIN: "+s)
+	}
+	add(pkcs11.CKF_USER_PIN_TO_BE_CHANGED, true, "PIN must be changed")
+	switch {
+	case f&pkcs11.CKF_SO_PIN_LOCKED != 0:
+		words = append(words, "SO PIN locked")
+	case f&pkcs11.CKF_SO_PIN_FINAL_TRY != 0:
+		words = append(words, "SO PIN: 1 attempt left")
+	}
+	add(pkcs11.CKF_WRITE_PROTECTED, true, "write-protected")
+	return words
+}
+
+// gostSupport lists the GOST R 34.10-2012 signing mechanisms of the token.
+func (t *token) gostSupport() []string {
+	var out []string
+	for _, m := range []struct {
+		mech uint
+		word string
+	}{
+		{pkcs11.CKM_GOSTR3410, "256"},
+		{ckmGOSTR3410_512, "512"},
+		{ckmGOSTR3410With3411_12_256, "256 with on-token hashing"},
+		{ckmGOSTR3410With3411_12_512, "512 with on-token hashing"},
+		{pkcs11.CKM_GOSTR3410_KEY_PAIR_GEN, "256 key generation"},
+		{ckmGOSTR3410_512KeyPairGen, "512 key generation"},
+	} {
+		if t.has(m.mech) {
+			out = append(out, m.word)
+		}
+	}
+	return out
+}
