@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -107,11 +108,27 @@ func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Op
 		s.Detail = r.Detail
 		return s
 	}
-	if len(r.Timestamps) == 0 && s.SigningTime != nil {
+	poe, ok := checkTimestamps(&s, r, inter, opts)
+	if !ok {
+		return s
+	}
+	if poe.IsZero() && s.SigningTime != nil {
 		s.Warnings = append(s.Warnings, Warning{CodeSigningTimeFromSigner,
 			"the signing time is the signer's own claim; no timestamp proves it"})
 	}
-	chains, err := r.Certificate.Verify(pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: at})
+	vopts := pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: at}
+	chains, err := r.Certificate.Verify(vopts)
+	var pe *pki.PathError
+	if errors.As(err, &pe) && pe.Code == pki.CodeCertExpired && !poe.IsZero() {
+		// A trusted timestamp proves the signature existed at poe: check the
+		// path then (EN 319 102-1 §5.6.2.4, past signature validation,
+		// simplified to the signature timestamp as proof of existence).
+		vopts.CurrentTime = poe
+		if chains, err = r.Certificate.Verify(vopts); err == nil {
+			s.Warnings = append(s.Warnings, Warning{CodeValidatedAtTimestamp, fmt.Sprintf(
+				"a certificate has expired since; the path was valid at the timestamp time %s", poe.UTC().Format(time.RFC3339))})
+		}
+	}
 	if err != nil {
 		s.Indication, s.SubIndication, s.Code, s.Detail = pathVerdict(err)
 		return s
@@ -120,8 +137,48 @@ func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Op
 	for _, c := range chain {
 		s.Chain = append(s.Chain, certInfo(c))
 	}
-	checkRevocation(&s, chain, at, opts.CRLs)
+	signed := at
+	if !poe.IsZero() && poe.Before(at) {
+		signed = poe // revocation after the proven signing time does not count
+	}
+	checkRevocation(&s, chain, at, signed, opts.CRLs)
 	return s
+}
+
+// checkTimestamps reports the first signature timestamp (CAdES-T) and returns
+// its time when the token is valid and its TSA chains to a trusted root with
+// the timeStamping purpose at that time (RFC 3161 §2.3): that time is then a
+// proof of existence of the signature. ok is false when a timestamp failed,
+// which fails the signature.
+func checkTimestamps(s *SignatureReport, r *cms.SignerResult, inter *pki.CertPool, opts Options) (poe time.Time, ok bool) {
+	if len(r.Timestamps) == 0 {
+		return time.Time{}, true
+	}
+	for i, ts := range r.Timestamps {
+		if ts.Code != cms.OK {
+			s.Indication, s.SubIndication, s.Code = TotalFailed, HashFailure, CodeTimestampInvalid
+			if ts.Code != cms.TimestampMismatch {
+				s.Indication, s.SubIndication = Indeterminate, SigConstraintsFailure
+			}
+			s.Detail = fmt.Sprintf("signature timestamp %d: %s: %s", i+1, ts.Code, ts.Detail)
+			return time.Time{}, false
+		}
+	}
+	ts := r.Timestamps[0]
+	info := &TimestampInfo{Time: ts.GenTime.UTC()}
+	s.Timestamp = info
+	if ts.Certificate == nil {
+		return time.Time{}, true
+	}
+	info.TSA = shortName(ts.Certificate.SubjectName)
+	_, err := ts.Certificate.Verify(pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: ts.GenTime,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
+	if err != nil {
+		s.Warnings = append(s.Warnings, Warning{CodeTimestampUntrusted, "the timestamp authority is not trusted: " + err.Error()})
+		return time.Time{}, true
+	}
+	info.Valid = true
+	return ts.GenTime, true
 }
 
 // cmsVerdict maps package cms's codes to ETSI EN 319 102-1 (the mapping its

@@ -24,6 +24,7 @@ const (
 	FormatFailure                  SubIndication = "FORMAT_FAILURE"
 	HashFailure                    SubIndication = "HASH_FAILURE"
 	SigCryptoFailure               SubIndication = "SIG_CRYPTO_FAILURE"
+	SigConstraintsFailure          SubIndication = "SIG_CONSTRAINTS_FAILURE"
 	Revoked                        SubIndication = "REVOKED"
 	NotYetValid                    SubIndication = "NOT_YET_VALID"
 	ChainConstraintsFailure        SubIndication = "CHAIN_CONSTRAINTS_FAILURE"
@@ -62,6 +63,8 @@ const (
 	CodeRevocationUnknown     Code = "REVOCATION_UNKNOWN"     // CRLs were given but none covers a certificate of the path
 	CodeRevocationNotChecked  Code = "REVOCATION_NOT_CHECKED" // warning: no revocation data was given
 	CodeSigningTimeFromSigner Code = "SIGNING_TIME_CLAIMED"   // warning: the signing time is the signer's claim, no timestamp
+	CodeTimestampUntrusted    Code = "TIMESTAMP_UNTRUSTED"    // warning: the timestamp's TSA does not chain to a trusted root
+	CodeValidatedAtTimestamp  Code = "VALIDATED_AT_TIMESTAMP" // warning: a certificate expired since; checked at the timestamp time
 )
 
 // Report is the outcome of verifying one signed object: one entry per

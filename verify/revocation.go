@@ -10,11 +10,12 @@ import (
 // checkRevocation looks every certificate of chain but the root up in the
 // CRLs issued by its issuer (RFC 5280 §6.3, simplified to complete CRLs from
 // the certificate's issuer). A CRL counts for a certificate when its signature
-// verifies with the issuer's key and it was issued by the validation time; a
-// certificate listed in any such CRL with a revocation time not after the
-// validation time is revoked (a later list cannot un-revoke it, RFC 5280
-// §3.3, except from hold, which podpis treats as revoked too).
-func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at time.Time, crls []*pki.RevocationList) {
+// verifies with the issuer's key and it was issued by the validation time at;
+// a certificate listed in any such CRL with a revocation time not after signed
+// — the proven signing time, or at — is revoked (a later list cannot
+// un-revoke it, RFC 5280 §3.3, except from hold, which podpis treats as
+// revoked too).
+func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at, signed time.Time, crls []*pki.RevocationList) {
 	if len(crls) == 0 {
 		s.Warnings = append(s.Warnings, Warning{CodeRevocationNotChecked,
 			"no revocation lists were given; revocation was not checked"})
@@ -29,7 +30,7 @@ func checkRevocation(s *SignatureReport, chain []*pki.Certificate, at time.Time,
 			}
 			covered = true
 			for _, rc := range crl.RevokedCertificateEntries {
-				if rc.SerialNumber.Cmp(cert.SerialNumber) != 0 || rc.RevocationTime.After(at) {
+				if rc.SerialNumber.Cmp(cert.SerialNumber) != 0 || rc.RevocationTime.After(signed) {
 					continue
 				}
 				when := rc.RevocationTime.UTC().Format(time.RFC3339)

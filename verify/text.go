@@ -70,6 +70,8 @@ var codeText = map[Code][2]string{
 	CodeRevocationUnknown:     {"статус отзыва установить не удалось", "the revocation status could not be established"},
 	CodeRevocationNotChecked:  {"списки отзыва не переданы, отзыв не проверялся", "no revocation lists were given; revocation was not checked"},
 	CodeSigningTimeFromSigner: {"время подписи не подтверждено штампом времени", "the signing time is not proven by a timestamp"},
+	CodeTimestampUntrusted:    {"служба штампов времени не является доверенной", "the timestamp authority is not trusted"},
+	CodeValidatedAtTimestamp:  {"сертификат уже истёк; цепочка проверена на время штампа времени", "a certificate has expired since; the chain was checked at the timestamp time"},
 }
 
 // WriteText writes the report for a person, in lang (Russian when empty).

@@ -45,5 +45,6 @@ written with mode 0600. An existing PKI is kept unless --force is given.`,
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the PKI into")
 	cmd.Flags().StringVar(&curve, "curve", "256-a", "parameter set of every key")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing PKI in --out")
+	cmd.AddCommand(newDevpkiTSACmd())
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -36,6 +37,22 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// envfile NAME FILE waits up to 10 s for FILE to exist and sets
+			// the environment variable NAME to its contents.
+			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: envfile NAME FILE")
+				}
+				for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+					if data, err := os.ReadFile(ts.MkAbs(args[1])); err == nil {
+						ts.Setenv(args[0], string(data))
+						return
+					}
+					if time.Now().After(deadline) {
+						ts.Fatalf("%s did not appear", args[1])
+					}
+				}
+			},
 			// truncate IN OUT N writes the first N bytes of IN to OUT.
 			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 3 {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/cms/tsp"
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/sign"
@@ -19,18 +20,19 @@ import (
 type signFlags struct {
 	raw, attached      bool
 	key, cert, in, out string
-	addTo              string
+	addTo, tsa         string
 }
 
 func newSignCmd() *cobra.Command {
 	var f signFlags
 	cmd := &cobra.Command{
-		Use:   "sign --key KEY --cert CERT --in FILE --out FILE.sig [--attached] [--add-to EXISTING.sig]",
+		Use:   "sign --key KEY --cert CERT --in FILE --out FILE.sig [--attached] [--tsa URL] [--add-to EXISTING.sig]",
 		Short: "Sign a file (CAdES-BES, or a bare value with --raw)",
 		Long: `Sign a file. The signature is a DER CMS SignedData with the CAdES-BES signed
 attributes (contentType, messageDigest, signingTime, signingCertificateV2),
 detached unless --attached. --add-to co-signs an existing signature: the
-signatures already in it are kept byte for byte.
+signatures already in it are kept byte for byte. --tsa adds an RFC 3161
+signature timestamp from that authority to every signer (CAdES-T).
 
 With --raw (no --cert) the signature is the bare GOST R 34.10-2012 value
 BE(s) || BE(r) over the file's Streebog hash (Streebog-512 for 512-bit keys),
@@ -41,6 +43,9 @@ exactly what 'openssl dgst -md_gost12_256 -sign key.pem' writes.`,
 				return errors.New("sign needs --key, --in and --out")
 			}
 			if f.raw {
+				if f.cert != "" || f.attached || f.addTo != "" || f.tsa != "" {
+					return errors.New("sign --raw makes a bare signature value: --cert, --attached, --add-to and --tsa do not apply")
+				}
 				return signRaw(cmd, f)
 			}
 			return signCMS(cmd, f)
@@ -54,6 +59,7 @@ exactly what 'openssl dgst -md_gost12_256 -sign key.pem' writes.`,
 	fl.StringVar(&f.out, "out", "", "file to write the signature to")
 	fl.BoolVar(&f.attached, "attached", false, "put the file inside the signature")
 	fl.StringVar(&f.addTo, "add-to", "", "existing signature to add this signer to (co-signing)")
+	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 timestamp authority URL: make CAdES-T")
 	return cmd
 }
 
@@ -116,6 +122,11 @@ func signCMS(cmd *cobra.Command, f signFlags) error {
 	} else {
 		out, err = cms.Sign(content, cfg, cms.SignOptions{Detached: !f.attached})
 		if err != nil {
+			return err
+		}
+	}
+	if f.tsa != "" {
+		if out, err = cms.AddTimestamp(cmd.Context(), out, &tsp.Client{URL: f.tsa}); err != nil {
 			return err
 		}
 	}

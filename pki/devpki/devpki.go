@@ -14,6 +14,8 @@ package devpki
 import (
 	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -50,6 +52,17 @@ type Options struct {
 	// Now is the issuing time; zero means time.Now().
 	Now time.Time
 }
+
+// The extKeyUsage extension (RFC 5280 §4.2.1.12) holding only
+// id-kp-timeStamping (1.3.6.1.5.5.7.3.8), DER.
+var (
+	oidExtKeyUsage  = asn1.ObjectIdentifier{2, 5, 29, 37}
+	ekuTimeStamping = []byte{0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08}
+)
+
+// TSAPolicy is the policy of the test TSA's timestamps: id-TEST-certPolicyOne
+// (RFC 7229 §2), an OID set aside for testing.
+var TSAPolicy = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 13, 1}
 
 // Fictitious registration numbers, completed with their check digits by
 // ruid (FORMAT.md §11). Region 77 is Moscow.
@@ -184,8 +197,10 @@ func New(opts Options) (*PKI, error) {
 			OGRN:         caOGRN,
 		},
 		NotBefore: start, NotAfter: start.AddDate(5, 0, 0),
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping},
+		KeyUsage:  x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		// RFC 3161 §2.3: the TSA certificate carries exactly the timeStamping
+		// extended key usage, marked critical (OpenSSL's ts -verify insists).
+		ExtraExtensions: []pkix.Extension{{Id: oidExtKeyUsage, Critical: true, Value: ekuTimeStamping}},
 	}); err != nil {
 		return nil, err
 	}
