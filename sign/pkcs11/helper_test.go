@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/pki"
 )
 
@@ -128,20 +129,36 @@ func (h *softHSM) importKey(token, label, idHex string, key crypto.Signer, cert 
 	}
 }
 
-// testCA is a self-signed ECDSA CA issuing test certificates.
+// testCA is a self-signed CA issuing test certificates.
 type testCA struct {
-	key  *ecdsa.PrivateKey
+	key  crypto.Signer
 	cert *pki.Certificate
 }
 
 var t0 = time.Now().Truncate(time.Second)
 
+// newTestCA makes an ECDSA P-256 CA.
 func newTestCA(t testing.TB) *testCA {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newCA(t, key)
+}
+
+// newGOSTCA makes a GOST CA on ps.
+func newGOSTCA(t testing.TB, ps *gost3410.ParamSet) *testCA {
+	t.Helper()
+	key, err := gost3410.GenerateKey(ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCA(t, key)
+}
+
+func newCA(t testing.TB, key crypto.Signer) *testCA {
+	t.Helper()
 	ca := &testCA{key: key}
 	ca.cert = ca.issueTo(t, nil, key.Public(), pki.Name{CommonName: "Тестовый УЦ", Organization: "ООО «Тест»", Country: "RU"}, true)
 	return ca

@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/miekg/pkcs11"
 )
@@ -59,15 +60,13 @@ func (t *token) authenticate(ctx context.Context, s pkcs11.SessionHandle, userTy
 	case f&pkcs11.CKF_USER_PIN_INITIALIZED == 0:
 		return fmt.Errorf("pkcs11: token %q has no user PIN set yet; initialise it with the vendor's tool (pkcs11-tool --init-pin)", t.info.Label)
 	}
-	t.mu.Lock()
 	pi := PINInfo{
 		Token: t.info.Label, Serial: t.info.SerialNumber, Model: t.info.Model,
-		Retry:           t.pinRejected,
+		Retry:           t.rejected(),
 		CountLow:        info.Flags&pkcs11.CKF_USER_PIN_COUNT_LOW != 0,
 		FinalTry:        info.Flags&pkcs11.CKF_USER_PIN_FINAL_TRY != 0,
 		ContextSpecific: contextSpecific,
 	}
-	t.mu.Unlock()
 	pi.Status = pinStatus(pi.CountLow, pi.FinalTry, false)
 
 	var pin []byte
@@ -89,16 +88,18 @@ func (t *token) authenticate(ctx context.Context, s pkcs11.SessionHandle, userTy
 	}
 	err = t.mod.loginWith(s, userType, pin) // zeroes pin
 	rv := rvOf(err)
-	t.mu.Lock()
-	t.pinRejected = rv == pkcs11.CKR_PIN_INCORRECT || rv == pkcs11.CKR_PIN_LEN_RANGE || rv == pkcs11.CKR_PIN_INVALID
-	t.mu.Unlock()
+	t.setRejected(rv == pkcs11.CKR_PIN_INCORRECT || rv == pkcs11.CKR_PIN_LOCKED || rv == pkcs11.CKR_PIN_LEN_RANGE || rv == pkcs11.CKR_PIN_INVALID)
 	switch rv {
 	case pkcs11.CKR_OK, pkcs11.CKR_USER_ALREADY_LOGGED_IN:
 		return nil
 	case pkcs11.CKR_PIN_INCORRECT:
 		return t.pinError()
 	case pkcs11.CKR_PIN_LOCKED:
-		return lockedError(t.info.Label)
+		// The flags said it was not locked before: this PIN was wrong and
+		// used up the last attempt.
+		e := t.pinError()
+		e.Locked = true
+		return e
 	case pkcs11.CKR_PIN_LEN_RANGE, pkcs11.CKR_PIN_INVALID:
 		return fmt.Errorf("%w: token %q refused the PIN's length or characters (it takes %d to %d characters)",
 			ErrPINIncorrect, t.info.Label, t.info.MinPinLen, t.info.MaxPinLen)
@@ -111,7 +112,7 @@ func (t *token) authenticate(ctx context.Context, s pkcs11.SessionHandle, userTy
 }
 
 // pinError reads the token's PIN flags after a rejected PIN.
-func (t *token) pinError() error {
+func (t *token) pinError() *PINError {
 	e := &PINError{Token: t.info.Label}
 	info, err := t.mod.ctx.GetTokenInfo(t.slot)
 	if err == nil {
@@ -120,4 +121,27 @@ func (t *token) pinError() error {
 		e.Locked = info.Flags&pkcs11.CKF_USER_PIN_LOCKED != 0
 	}
 	return e
+}
+
+// rejectedPINs remembers, for the life of the process, the tokens whose
+// last PIN was rejected with no successful login since (PINInfo.Retry). It
+// is keyed by module, serial number and label, so it outlives the token's
+// sessions: a caller opening a key again after a wrong PIN is still told.
+var rejectedPINs sync.Map // string → struct{}
+
+func (t *token) pinKey() string {
+	return t.mod.path + "\x00" + t.info.SerialNumber + "\x00" + t.info.Label
+}
+
+func (t *token) rejected() bool {
+	_, ok := rejectedPINs.Load(t.pinKey())
+	return ok
+}
+
+func (t *token) setRejected(rejected bool) {
+	if rejected {
+		rejectedPINs.Store(t.pinKey(), struct{}{})
+	} else {
+		rejectedPINs.Delete(t.pinKey())
+	}
 }

@@ -55,15 +55,16 @@ func (f PINFunc) PIN(ctx context.Context, info PINInfo) ([]byte, error) { return
 
 // PINFile is a PINSource reading the first line of the file at path (without
 // the line ending) each time a PIN is needed; nothing is cached. It refuses to
-// give a PIN the token already rejected (PINInfo.Retry), since the file would
-// give the same one again.
+// give a PIN when the token already rejected one in this process
+// (PINInfo.Retry), since the file would give the same one again, and when the
+// token is on its final try: a PIN nobody typed must not be what locks it.
 func PINFile(path string) PINSource { return pinFile(path) }
 
 type pinFile string
 
 func (p pinFile) PIN(ctx context.Context, info PINInfo) ([]byte, error) {
-	if info.Retry {
-		return nil, fmt.Errorf("pkcs11: the PIN in %s was rejected by token %q; not trying it again (fix the file, then retry)", string(p), info.Token)
+	if err := refuseUnattended("the PIN file "+string(p), info); err != nil {
+		return nil, err
 	}
 	data, err := os.ReadFile(string(p))
 	if err != nil {
@@ -79,22 +80,42 @@ func (p pinFile) PIN(ctx context.Context, info PINInfo) ([]byte, error) {
 }
 
 // PINEnv is a PINSource reading the environment variable name (PODPIS_PIN
-// is the documented one). Like PINFile, it refuses a PIN the token already
-// rejected. The process environment itself cannot be wiped; prefer a file or
-// a prompt where that matters.
+// is the documented one). Like PINFile, it refuses after a rejected PIN and
+// on the final try. The process environment itself cannot be wiped; prefer a
+// file or a prompt where that matters.
 func PINEnv(name string) PINSource { return pinEnv(name) }
 
 type pinEnv string
 
 func (p pinEnv) PIN(ctx context.Context, info PINInfo) ([]byte, error) {
-	if info.Retry {
-		return nil, fmt.Errorf("pkcs11: the PIN in $%s was rejected by token %q; not trying it again", string(p), info.Token)
+	if err := refuseUnattended("$"+string(p), info); err != nil {
+		return nil, err
 	}
 	v, ok := os.LookupEnv(string(p))
 	if !ok || v == "" {
 		return nil, fmt.Errorf("pkcs11: environment variable %s holds no PIN", string(p))
 	}
 	return []byte(v), nil
+}
+
+// refuseUnattended keeps a source no person watches from repeating a
+// rejected PIN or spending a token's last attempt.
+func refuseUnattended(what string, info PINInfo) error {
+	switch {
+	case info.Retry:
+		return fmt.Errorf("pkcs11: token %q rejected a PIN earlier; not trying %s again (%s; check it, or enter the PIN at the prompt)",
+			info.Token, what, pinStatusOr(info))
+	case info.FinalTry:
+		return fmt.Errorf("pkcs11: token %q is on its final PIN try; not risking it with %s — enter the PIN at the prompt", info.Token, what)
+	}
+	return nil
+}
+
+func pinStatusOr(info PINInfo) string {
+	if info.Status != "" {
+		return info.Status
+	}
+	return "the token does not say how many attempts are left"
 }
 
 // EnvPIN is the environment variable read for the PIN when neither the URI

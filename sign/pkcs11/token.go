@@ -37,9 +37,8 @@ type token struct {
 
 	mu          sync.Mutex
 	idle        []pkcs11.SessionHandle
-	loggedIn    bool  // the user is logged in, or the token needs no login
-	pinRejected bool  // the last PIN was wrong and no login succeeded since
-	gone        error // set once the token is found removed
+	loggedIn bool  // the user is logged in, or the token needs no login
+	gone     error // set once the token is found removed
 
 	refs int // guarded by registry.mu
 }
