@@ -35,8 +35,8 @@ type token struct {
 	sem      chan struct{} // one element per pool session in use
 	loginSem chan struct{} // one login at a time, cancellable while waiting
 
-	mu          sync.Mutex
-	idle        []pkcs11.SessionHandle
+	mu       sync.Mutex
+	idle     []pkcs11.SessionHandle
 	loggedIn bool  // the user is logged in, or the token needs no login
 	gone     error // set once the token is found removed
 
