@@ -253,7 +253,7 @@ CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
 		rv = CKR_USER_NOT_LOGGED_IN;
 		goto out;
 	}
-	if (!(pub = gt_object_new(s->slot)) || !(priv = gt_object_new(s->slot)) ||
+	if (!(pub = gt_object_new()) || !(priv = gt_object_new()) ||
 	    !key_defaults(pub, CKO_PUBLIC_KEY, kt, pMechanism->mechanism) ||
 	    !key_defaults(priv, CKO_PRIVATE_KEY, kt, pMechanism->mechanism)) {
 		rv = CKR_HOST_MEMORY;

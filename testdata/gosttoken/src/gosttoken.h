@@ -132,7 +132,7 @@ void gt_op_release(struct gt_op *op);
 void gt_session_free(struct gt_session *s);
 
 /* object.c */
-struct gt_object *gt_object_new(struct gt_slot *slot);
+struct gt_object *gt_object_new(void);
 void gt_object_free(struct gt_object *o);
 void gt_object_link(struct gt_slot *slot, struct gt_object *o);
 void gt_object_unlink(struct gt_slot *slot, struct gt_object *o);

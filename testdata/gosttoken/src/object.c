@@ -13,10 +13,9 @@
 
 #include "gosttoken.h"
 
-struct gt_object *gt_object_new(struct gt_slot *slot)
+struct gt_object *gt_object_new(void)
 {
 	struct gt_object *o = calloc(1, sizeof *o);
-	(void)slot;
 	if (o) {
 		o->handle = gt.next_object++;
 		o->num = -1;
@@ -255,6 +254,7 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, 
 	struct gt_session *s;
 	struct gt_object *o;
 	size_t n = 0;
+	CK_ULONG i;
 	CK_RV rv;
 
 	if ((rv = gt_enter()) != CKR_OK)
@@ -265,6 +265,11 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, 
 		rv = CKR_ARGUMENTS_BAD;
 		goto out;
 	}
+	for (i = 0; i < ulCount; i++)
+		if (!pTemplate[i].pValue && pTemplate[i].ulValueLen) {
+			rv = CKR_ATTRIBUTE_VALUE_INVALID;
+			goto out;
+		}
 	if (s->find.active) {
 		rv = CKR_OPERATION_ACTIVE;
 		goto out;
@@ -427,7 +432,7 @@ CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, CK_
 		rv = CKR_ARGUMENTS_BAD;
 		goto out;
 	}
-	if (!(o = gt_object_new(s->slot))) {
+	if (!(o = gt_object_new())) {
 		rv = CKR_HOST_MEMORY;
 		goto out;
 	}

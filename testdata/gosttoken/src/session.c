@@ -128,11 +128,8 @@ static void close_session(struct gt_session *s)
 			break;
 		}
 	gt_session_free(s);
-	if (live && live_sessions(slot) == 0) {
-		if (slot->present)
-			gt_session_objects_drop(slot, 0, 1);
+	if (live && live_sessions(slot) == 0)
 		slot->logged_in = 0;
-	}
 }
 
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)

@@ -128,7 +128,7 @@ static void put_hex(struct text *t, const unsigned char *v, size_t n)
 	}
 }
 
-/* Decodes hex of exactly want bytes (want < 0: any length into out[max]). */
+/* Decodes hex into out (at most max bytes); returns the length or -1. */
 static long unhex(const char *s, size_t slen, unsigned char *out, size_t max)
 {
 	size_t i;
@@ -342,7 +342,7 @@ static int parse_attrs(struct gt_object *o, char *text)
 static int load_object(struct gt_slot *s, long num)
 {
 	char path[GT_FILE];
-	struct gt_object *o = gt_object_new(s);
+	struct gt_object *o = gt_object_new();
 	unsigned char *data = NULL;
 	size_t len;
 	int rv = -1;

@@ -115,6 +115,10 @@ p11 --read-object --type cert --id 01 -o "$W/back.der" && cmp -s "$W/back.der" "
 p11 --delete-object --type cert --id 01 --login --pin $PIN || fail "--delete-object"
 p11 -O --type cert && grep -q 'Certificate Object' "$W/out" && fail "certificate not deleted"
 
+echo "== PIN pad (GOSTTOKEN_PROTECTED_AUTH=1): login without a PIN"
+GOSTTOKEN_PROTECTED_AUTH=1 p11 -L && expect 'PIN pad present'
+GOSTTOKEN_PROTECTED_AUTH=1 p11 --login -O --type privkey </dev/null && expect 'Private Key Object'
+
 echo "== removal"
 touch "$GOSTTOKEN_DIR/slot0/removed"
 pkcs11-tool --module "$M" -L >"$W/out" 2>&1
