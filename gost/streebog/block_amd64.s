@@ -61,33 +61,32 @@
 #define CONSTS 1280
 #define TRANSPOSE 2112
 
+// TERM sets dst to the part of LPS that comes from byte k of every word:
+// word k of y in every lane (VPERMB with gather[k], kept in register g),
+// times the matrices of k.
+#define TERM(y, g, k, dst) \
+	VPERMB         y, g, dst \
+	VGF2P8AFFINEQB $0, MATRIX+k*64(AX), dst, dst
+
 // LPS leaves LPS(x) = a ⊕ b, both transposed, with lo, hi, c and d
 // clobbered. a may be x.
 #define LPS(x, lo, hi, a, b, c, d) \
-	VMOVDQU64      x, lo                        \
-	VPERMI2B       Z1, Z0, lo                   \
-	VMOVDQU64      x, hi                        \
-	VPERMI2B       Z3, Z2, hi                   \
-	VGF2P8AFFINEQB $0, Z31, x, b                \
-	VPTERNLOGQ     $0xD8, b, hi, lo             \
-	VPERMB         lo, Z4, a                    \
-	VGF2P8AFFINEQB $0, MATRIX+0*64(AX), a, a    \
-	VPERMB         lo, Z5, b                    \
-	VGF2P8AFFINEQB $0, MATRIX+1*64(AX), b, b    \
-	VPERMB         lo, Z6, c                    \
-	VGF2P8AFFINEQB $0, MATRIX+2*64(AX), c, c    \
-	VPTERNLOGQ     $0x96, c, b, a               \
-	VPERMB         lo, Z7, b                    \
-	VGF2P8AFFINEQB $0, MATRIX+3*64(AX), b, b    \
-	VPERMB         lo, Z8, c                    \
-	VGF2P8AFFINEQB $0, MATRIX+4*64(AX), c, c    \
-	VPERMB         lo, Z9, d                    \
-	VGF2P8AFFINEQB $0, MATRIX+5*64(AX), d, d    \
-	VPTERNLOGQ     $0x96, d, c, b               \
-	VPERMB         lo, Z10, c                   \
-	VGF2P8AFFINEQB $0, MATRIX+6*64(AX), c, c    \
-	VPERMB         lo, Z11, d                   \
-	VGF2P8AFFINEQB $0, MATRIX+7*64(AX), d, d    \
+	VMOVDQU64      x, lo            \ // S
+	VPERMI2B       Z1, Z0, lo       \
+	VMOVDQU64      x, hi            \
+	VPERMI2B       Z3, Z2, hi       \
+	VGF2P8AFFINEQB $0, Z31, x, b    \
+	VPTERNLOGQ     $0xD8, b, hi, lo \
+	TERM(lo, Z4, 0, a)              \ // P and L
+	TERM(lo, Z5, 1, b)              \
+	TERM(lo, Z6, 2, c)              \
+	VPTERNLOGQ     $0x96, c, b, a   \
+	TERM(lo, Z7, 3, b)              \
+	TERM(lo, Z8, 4, c)              \
+	TERM(lo, Z9, 5, d)              \
+	VPTERNLOGQ     $0x96, d, c, b   \
+	TERM(lo, Z10, 6, c)             \
+	TERM(lo, Z11, 7, d)             \
 	VPTERNLOGQ     $0x96, d, c, a
 
 // func blocksAVX512(h, n, sigma *[8]uint64, p []byte, inc uint64, c *avx512Consts)
