@@ -197,7 +197,7 @@ func New(opts Options) (*PKI, error) {
 			OGRN:         caOGRN,
 		},
 		NotBefore: start, NotAfter: start.AddDate(5, 0, 0),
-		KeyUsage:  x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 		// RFC 3161 §2.3: the TSA certificate carries exactly the timeStamping
 		// extended key usage, marked critical (OpenSSL's ts -verify insists).
 		ExtraExtensions: []pkix.Extension{{Id: oidExtKeyUsage, Critical: true, Value: ekuTimeStamping}},
