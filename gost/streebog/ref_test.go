@@ -191,7 +191,6 @@ type refState struct {
 	h, n, s  vec
 	tail     []byte
 	size     int
-	absorbed int
 }
 
 func newRef(t testing.TB, size int) *refState {
