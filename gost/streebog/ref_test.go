@@ -187,10 +187,10 @@ func refNumber(bits int) vec {
 // refState is the state of RFC 6986, Section 9: h, N, Σ and the
 // unprocessed tail of the message.
 type refState struct {
-	p        *refParams
-	h, n, s  vec
-	tail     []byte
-	size     int
+	p       *refParams
+	h, n, s vec
+	tail    []byte
+	size    int
 }
 
 func newRef(t testing.TB, size int) *refState {
