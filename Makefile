@@ -6,11 +6,13 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME    ?= 30s
 BENCHFLAGS  ?=
 # Debian packages the project needs: OpenSSL with the GOST engine (the test
-# oracle and the benchmark reference) and a C compiler with OpenSSL headers
-# (the benchmark harness; later the PKCS#11 test token).
-DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make
+# oracle and the benchmark reference); a C compiler with OpenSSL and PKCS#11
+# (p11-kit) headers for the benchmark harness and the GOST test token
+# (testdata/gosttoken); SoftHSM2 and OpenSC's pkcs11-tool for token tests.
+DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make \
+	libp11-kit-dev softhsm2 opensc
 
-.PHONY: all deps build test vet lint bench fuzz demo clean
+.PHONY: all deps build gosttoken test vet lint bench fuzz demo clean
 
 all: build
 
@@ -26,13 +28,18 @@ deps:
 build:
 	$(GO) build -o bin/podpis ./cmd/podpis
 
+# The GOST PKCS#11 test token (a C module over OpenSSL's GOST engine).
+gosttoken:
+	$(MAKE) -C testdata/gosttoken OUT=$(CURDIR)/build/gosttoken
+
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-test: deps vet
+test: deps vet gosttoken
+	$(MAKE) -C testdata/gosttoken test OUT=$(CURDIR)/build/gosttoken
 	$(GO) test ./...
 
 bench: deps
@@ -52,4 +59,4 @@ demo: deps build
 	sh examples/demo/demo.sh bin/podpis
 
 clean:
-	rm -rf bin demo-out
+	rm -rf bin build demo-out
