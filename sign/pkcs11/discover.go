@@ -1,7 +1,6 @@
 package pkcs11
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -131,20 +130,19 @@ func modulePaths(u *URI, opts Options) ([]string, error) {
 		return []string{p}, nil
 	case opts.Module != "":
 		if !isFile(opts.Module) {
-			return nil, fmt.Errorf("%w: module %s not found", ErrModuleNotFound, opts.Module)
+			return nil, condErrorf(ErrModuleNotFound, "module %s not found", opts.Module)
 		}
 		return []string{opts.Module}, nil
 	}
 	if env := os.Getenv(EnvModule); env != "" {
 		if !isFile(env) {
-			return nil, fmt.Errorf("%w: module %s (from %s) not found", ErrModuleNotFound, env, EnvModule)
+			return nil, condErrorf(ErrModuleNotFound, "module %s (from %s) not found", env, EnvModule)
 		}
 		return []string{env}, nil
 	}
 	found := FindModules()
 	if len(found) == 0 {
-		return nil, fmt.Errorf("%w: no PKCS#11 module installed (tried: %s); install the token's driver, or name the module with module-path= in the URI, --module or %s",
-			ErrModuleNotFound, knownModulesTried(), EnvModule)
+		return nil, condErrorf(ErrModuleNotFound, "no PKCS#11 module installed (tried: %s); install the token's driver, or name the module with module-path= in the URI, --module or %s", knownModulesTried(), EnvModule)
 	}
 	return found, nil
 }
@@ -156,18 +154,18 @@ func findNamedModule(path, name string) (string, error) {
 		fi, err := os.Stat(path)
 		switch {
 		case err != nil:
-			return "", fmt.Errorf("%w: module %s not found", ErrModuleNotFound, path)
+			return "", condErrorf(ErrModuleNotFound, "module %s not found", path)
 		case fi.Mode().IsRegular():
 			return path, nil
 		case !fi.IsDir():
-			return "", fmt.Errorf("%w: module-path %s is neither a file nor a directory", ErrModuleNotFound, path)
+			return "", condErrorf(ErrModuleNotFound, "module-path %s is neither a file nor a directory", path)
 		}
 		for _, k := range knownModules {
 			if m, _ := filepath.Glob(filepath.Join(path, k.name)); len(m) > 0 {
 				return m[0], nil
 			}
 		}
-		return "", fmt.Errorf("%w: no well-known module in directory %s; add module-name=", ErrModuleNotFound, path)
+		return "", condErrorf(ErrModuleNotFound, "no well-known module in directory %s; add module-name=", path)
 	}
 	dirs := libDirs()
 	for _, k := range knownModules {
@@ -186,7 +184,7 @@ func findNamedModule(path, name string) (string, error) {
 			}
 		}
 	}
-	return "", fmt.Errorf("%w: module %q not found (tried: %s)", ErrModuleNotFound, name, strings.Join(tried, ", "))
+	return "", condErrorf(ErrModuleNotFound, "module %q not found (tried: %s)", name, strings.Join(tried, ", "))
 }
 
 // moduleFileNames are the file names a module-name may have.

@@ -34,6 +34,22 @@ var (
 	ErrClosed = errors.New("pkcs11: key is closed")
 )
 
+// condError is an error that matches one of the sentinels above but reads
+// as its own message, without the sentinel's text in front.
+type condError struct {
+	msg  string
+	cond error
+}
+
+func (e *condError) Error() string { return e.msg }
+func (e *condError) Unwrap() error { return e.cond }
+
+// condErrorf makes a condError: "pkcs11: " and the formatted message,
+// matching cond.
+func condErrorf(cond error, format string, args ...any) error {
+	return &condError{msg: "pkcs11: " + fmt.Sprintf(format, args...), cond: cond}
+}
+
 // PINError is a PIN the token rejected, with what the token reports now. It
 // matches ErrPINIncorrect, and ErrPINLocked too when that PIN locked the
 // token. It never holds the PIN.
@@ -84,7 +100,7 @@ func pinStatus(countLow, finalTry, locked bool) string {
 
 // lockedError is the error for a token whose user PIN is blocked.
 func lockedError(label string) error {
-	return fmt.Errorf("%w: token %q is locked: %s", ErrPINLocked, label, unlockHint)
+	return condErrorf(ErrPINLocked, "token %q is locked: %s", label, unlockHint)
 }
 
 // MatchError is a URI that matches no key (ErrKeyNotFound) or several

@@ -1,9 +1,12 @@
 package pkcs11
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/miekg/pkcs11"
@@ -108,9 +111,9 @@ func findTokens(u *URI, opts Options) (*tokenSearch, error) {
 	case len(ts.mods) == 0:
 		return nil, errors.Join(loadErrs...)
 	case u.SlotID != nil && !hasSlot(ts.present, *u.SlotID):
-		return nil, fmt.Errorf("%w: no token in slot %d (%s)", ErrTokenNotPresent, *u.SlotID, modulesOf(ts.mods))
+		return nil, condErrorf(ErrTokenNotPresent, "no token in slot %d (%s)", *u.SlotID, modulesOf(ts.mods))
 	case len(ts.present) == 0:
-		return nil, fmt.Errorf("%w: no token in any slot (%s); insert the token", ErrTokenNotPresent, modulesOf(ts.mods))
+		return nil, condErrorf(ErrTokenNotPresent, "no token in any slot (%s); insert the token", modulesOf(ts.mods))
 	}
 	me := &MatchError{URI: redact(u), Err: ErrKeyNotFound, Reason: "no token matches"}
 	for _, r := range ts.present {
@@ -170,7 +173,7 @@ func pickToken(ctx context.Context, ts *tokenSearch, u *URI, opts Options) (*tok
 			}
 		}
 		for _, c := range objs.other { // certificates whose key shows only after login
-			if p := (&keyPair{certs: []*object{c}, cert: c}); p.matches(u) {
+			if p := certOnly(c); p.matches(u) {
 				candidates = append(candidates, t.candidate(p))
 				n++
 			}
@@ -195,7 +198,20 @@ func pickToken(ctx context.Context, ts *tokenSearch, u *URI, opts Options) (*tok
 			me.Candidates = append(me.Candidates, r.candidate())
 		}
 	}
+	sortCandidates(me.Candidates)
 	return nil, me
+}
+
+// certOnly is a pseudo key pair of a certificate whose key is not seen.
+func certOnly(c *object) *keyPair { return &keyPair{certs: []*object{c}, cert: c} }
+
+// sortCandidates orders candidates by token, label and id, for messages
+// that read the same each time.
+func sortCandidates(cs []Candidate) {
+	slices.SortStableFunc(cs, func(a, b Candidate) int {
+		return cmp.Or(cmp.Compare(a.Token, b.Token), cmp.Compare(a.Serial, b.Serial),
+			cmp.Compare(a.Label, b.Label), bytes.Compare(a.ID, b.ID))
+	})
 }
 
 // objects reads the token's objects in a pool session.

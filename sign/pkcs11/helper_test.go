@@ -123,10 +123,16 @@ func (h *softHSM) importKey(token, label, idHex string, key crypto.Signer, cert 
 	os.WriteFile(kf, der, 0o600)
 	h.tool(token, "--write-object", kf, "--type", "privkey", "--id", idHex, "--label", label)
 	if cert != nil {
-		cf := filepath.Join(h.t.TempDir(), "cert.der")
-		os.WriteFile(cf, cert.Raw, 0o600)
-		h.tool(token, "--write-object", cf, "--type", "cert", "--id", idHex, "--label", label)
+		h.importCert(token, label, idHex, cert)
 	}
+}
+
+// importCert writes a certificate onto the token with pkcs11-tool.
+func (h *softHSM) importCert(token, label, idHex string, cert *pki.Certificate) {
+	h.t.Helper()
+	cf := filepath.Join(h.t.TempDir(), "cert.der")
+	os.WriteFile(cf, cert.Raw, 0o600)
+	h.tool(token, "--write-object", cf, "--type", "cert", "--id", idHex, "--label", label)
 }
 
 // testCA is a self-signed CA issuing test certificates.

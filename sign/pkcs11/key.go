@@ -110,6 +110,11 @@ func openOn(ctx context.Context, t *token, u *URI, src PINSource) (*Key, error) 
 			orphans = append(orphans, p)
 		}
 	}
+	for _, c := range objs.other {
+		if p := certOnly(c); p.matches(u) {
+			orphans = append(orphans, p)
+		}
+	}
 	if len(matched) != 1 {
 		me := &MatchError{URI: redact(u), Err: ErrAmbiguous}
 		list := matched
@@ -128,6 +133,7 @@ func openOn(ctx context.Context, t *token, u *URI, src PINSource) (*Key, error) 
 		for _, p := range list {
 			me.Candidates = append(me.Candidates, t.candidate(p))
 		}
+		sortCandidates(me.Candidates)
 		return nil, me
 	}
 	p := matched[0]

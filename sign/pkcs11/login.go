@@ -101,8 +101,7 @@ func (t *token) authenticate(ctx context.Context, s pkcs11.SessionHandle, userTy
 		e.Locked = true
 		return e
 	case pkcs11.CKR_PIN_LEN_RANGE, pkcs11.CKR_PIN_INVALID:
-		return fmt.Errorf("%w: token %q refused the PIN's length or characters (it takes %d to %d characters)",
-			ErrPINIncorrect, t.info.Label, t.info.MinPinLen, t.info.MaxPinLen)
+		return condErrorf(ErrPINIncorrect, "token %q refused the PIN's length or characters (it takes %d to %d characters)", t.info.Label, t.info.MinPinLen, t.info.MaxPinLen)
 	case pkcs11.CKR_PIN_EXPIRED:
 		return fmt.Errorf("pkcs11: the PIN of token %q has expired; change it with the vendor's tool", t.info.Label)
 	case pkcs11.CKR_FUNCTION_CANCELED, pkcs11.CKR_CANCEL:

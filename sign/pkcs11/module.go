@@ -40,7 +40,7 @@ func openModule(path string) (*module, error) {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%w: %s does not exist", ErrModuleNotFound, path)
+			return nil, condErrorf(ErrModuleNotFound, "module %s not found: the file does not exist", path)
 		}
 		return nil, fmt.Errorf("pkcs11: module %s: %w", path, err)
 	}

@@ -104,7 +104,7 @@ func (m *module) openToken(slot uint, sessions int) (*token, error) {
 // slotError turns a removal error on a slot into ErrTokenNotPresent.
 func slotError(slot uint, err error) error {
 	if rv := rvOf(err); rv == pkcs11.CKR_TOKEN_NOT_PRESENT || rv == pkcs11.CKR_DEVICE_REMOVED {
-		return fmt.Errorf("%w: no token in slot %d", ErrTokenNotPresent, slot)
+		return condErrorf(ErrTokenNotPresent, "no token in slot %d", slot)
 	}
 	return err
 }
@@ -245,8 +245,7 @@ func (t *token) check(err error) error {
 			how = "was removed and inserted again"
 		}
 	}
-	gone := fmt.Errorf("%w: token %q in slot %d %s (%s); insert it and open the key again",
-		ErrTokenNotPresent, t.info.Label, t.slot, how, rvName(pkcs11.Error(rv)))
+	gone := condErrorf(ErrTokenNotPresent, "token %q in slot %d %s (%s); insert it and open the key again", t.info.Label, t.slot, how, rvName(pkcs11.Error(rv)))
 	t.mu.Lock()
 	if t.gone == nil {
 		t.gone = gone
