@@ -68,7 +68,7 @@ type gostToken struct {
 // test and initialises a token labelled label in each of slots slots
 // ("g0", "g1", … when label is ""), with the test PINs, through OpenSC's
 // pkcs11-tool.
-func newGostToken(t *testing.T, slots int, env ...string) *gostToken {
+func newGostToken(t testing.TB, slots int, env ...string) *gostToken {
 	t.Helper()
 	lib := gosttokenLib(t)
 	_, err := exec.LookPath("pkcs11-tool")

@@ -67,11 +67,7 @@ func newSoftHSM(t testing.TB) *softHSM {
 	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if tt, ok := t.(*testing.T); ok {
-		tt.Setenv("SOFTHSM2_CONF", conf)
-	} else {
-		os.Setenv("SOFTHSM2_CONF", conf)
-	}
+	t.Setenv("SOFTHSM2_CONF", conf)
 	t.Cleanup(func() {
 		if n := openModules(); n != 0 {
 			t.Errorf("%d PKCS#11 modules still loaded after the test: a Key was not closed", n)
