@@ -1,3 +1,5 @@
+//go:build cgo
+
 package pkcs11
 
 import (
@@ -10,18 +12,6 @@ import (
 
 	"github.com/podpis/podpis/pki"
 )
-
-// CertificateObject is a certificate stored on a token.
-type CertificateObject struct {
-	Token       string // the token's label
-	Label       string // CKA_LABEL
-	ID          []byte // CKA_ID
-	Certificate *pki.Certificate
-	// HasKey: the certificate belongs to a key pair seen on the token (by
-	// CKA_ID or public key; private keys are seen only after login, so a
-	// listing without login pairs through public keys).
-	HasKey bool
-}
 
 // Certificates returns the certificates on the tokens the URI names whose
 // label and id fit its object= and id=, without logging in.

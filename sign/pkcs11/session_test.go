@@ -1,3 +1,5 @@
+//go:build cgo
+
 package pkcs11
 
 import (
@@ -155,5 +157,29 @@ func TestLogoutOnClose(t *testing.T) {
 	b.Close()
 	if n := openModules(); n != 0 {
 		t.Fatalf("%d modules loaded after the last key closed", n)
+	}
+}
+
+// TestAlwaysAuthenticate: a key with CKA_ALWAYS_AUTHENTICATE gets a
+// context-specific login (CKU_CONTEXT_SPECIFIC) with a fresh PIN for each
+// signature, and the prompt says so.
+func TestAlwaysAuthenticate(t *testing.T) {
+	h := newSoftHSM(t)
+	h.initToken("t1")
+	h.tool("t1", "--keypairgen", "--key-type", "EC:prime256v1", "--label", "aa", "--id", "aa", "--always-auth")
+	pin := &countingPIN{pin: testPIN}
+	k := open(t, h.uri("object=aa"), Options{PIN: pin})
+	if !k.alwaysAuth {
+		t.Fatal("CKA_ALWAYS_AUTHENTICATE not seen")
+	}
+	d := sha256.Sum256(nil)
+	for i := range 2 {
+		sig, err := k.Sign(nil, d[:], crypto.SHA256)
+		if err != nil || !ecdsa.VerifyASN1(k.Public().(*ecdsa.PublicKey), d[:], sig) {
+			t.Fatalf("signature %d: %v", i, err)
+		}
+	}
+	if pin.calls != 3 || pin.infos[0].ContextSpecific || !pin.infos[1].ContextSpecific || !pin.infos[2].ContextSpecific {
+		t.Fatalf("PIN asked %d times: %+v", pin.calls, pin.infos)
 	}
 }

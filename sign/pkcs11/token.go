@@ -1,3 +1,5 @@
+//go:build cgo
+
 package pkcs11
 
 import (
@@ -7,10 +9,6 @@ import (
 
 	"github.com/miekg/pkcs11"
 )
-
-// DefaultSessions is the size of a token's session pool when Options leave
-// it zero.
-const DefaultSessions = 4
 
 // token is one token in one slot of a module, shared by every Key on it.
 //
