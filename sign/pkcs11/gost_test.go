@@ -5,6 +5,7 @@ package pkcs11
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"github.com/podpis/podpis/cms"
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/internal/osslgost"
-	"github.com/podpis/podpis/pki"
 )
 
 // TestGOSTToken: GOST keys generated on gosttoken on three parameter sets
@@ -83,6 +83,22 @@ func TestGOSTToken(t *testing.T) {
 			os.WriteFile(caFile, certPEM(ca.cert), 0o600)
 			osslgost.Run(t, nil, "cms", "-verify", "-binary", "-inform", "DER", "-in", in, "-content", data,
 				"-CAfile", caFile, "-purpose", "any", "-out", filepath.Join(dir, "out"))
+			// The same with host hashing: a plain crypto.Signer hides
+			// SignMessage, so pki.Sign hashes and calls Sign.
+			p7s, err = cms.Sign(bytes.NewReader(msg), cms.SignerConfig{Signer: struct{ crypto.Signer }{k2}, Certificate: cert}, cms.SignOptions{Detached: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(in, p7s, 0o600)
+			osslgost.Run(t, nil, "cms", "-verify", "-binary", "-inform", "DER", "-in", in, "-content", data,
+				"-CAfile", caFile, "-purpose", "any", "-out", filepath.Join(dir, "out"))
+
+			// A signature that does not fit the digest is caught.
+			other := append([]byte(nil), digest...)
+			other[0] ^= 1
+			if err := k2.checkGOST(pub, other, sig); err == nil || !strings.Contains(err.Error(), "does not verify") {
+				t.Errorf("check of a wrong signature: %v", err)
+			}
 		})
 	}
 }
@@ -115,6 +131,10 @@ func TestGOSTTokenPIN(t *testing.T) {
 		if wrong.calls != i+1 {
 			t.Fatalf("wrong PIN %d: the PIN source was asked %d times", i+1, wrong.calls)
 		}
+		// The token's own counter: exactly one failed C_Login per Open.
+		if n := g.userFails(0); n != i+1 {
+			t.Fatalf("wrong PIN %d: the token counted %d failed logins", i+1, n)
+		}
 		if i == 2 && !errors.Is(err, ErrPINLocked) {
 			t.Errorf("the third wrong PIN: %v, want ErrPINLocked too", err)
 		}
@@ -133,6 +153,9 @@ func TestGOSTTokenPIN(t *testing.T) {
 	_, err = Open(ctx, g.uri("token=g0;object=k"), Options{PIN: right})
 	if !errors.Is(err, ErrPINLocked) || right.calls != 0 || !strings.Contains(err.Error(), "SO PIN") {
 		t.Fatalf("locked token: %v (PIN asked %d times)", err, right.calls)
+	}
+	if n := g.userFails(0); n != 3 {
+		t.Fatalf("a login was attempted on the locked token (counter %d)", n)
 	}
 	infos, err := ListTokens(ctx, g.module)
 	if err != nil || len(infos) != 1 || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN: PIN locked") {
@@ -225,6 +248,13 @@ func TestGOSTTokenPINPad(t *testing.T) {
 	if err != nil || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN pad") {
 		t.Fatalf("ListTokens: %+v %v", infos, err)
 	}
+	want := "256, 512, 256 with on-token hashing, 512 with on-token hashing, 256 key generation, 512 key generation"
+	if got := strings.Join(infos[0].GOST, ", "); got != want {
+		t.Errorf("GOST support %q, want %q", got, want)
+	}
+	if ki := infos[0].Keys; len(ki) != 1 || !strings.HasPrefix(ki[0].Algorithm, "GOST R 34.10-2012 256-bit (id-tc26-gost-3410-12-256-paramSetA)") {
+		t.Errorf("keys %+v", ki)
+	}
 }
 
 type padSource struct {
@@ -238,5 +268,3 @@ func (p *padSource) PIN(context.Context, PINInfo) ([]byte, error) {
 }
 
 func (p *padSource) PINPad(info PINInfo) { p.pads++; p.info = info }
-
-var _ = pki.ParseCertificate

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -124,4 +125,24 @@ func (g *gostToken) insert(slot int) {
 	if err := os.Remove(filepath.Join(g.dir, "slot"+strconv.Itoa(slot), "removed")); err != nil {
 		g.t.Fatal(err)
 	}
+}
+
+// userFails reads the token's failed-login counter from its state file.
+func (g *gostToken) userFails(slot int) int {
+	g.t.Helper()
+	data, err := os.ReadFile(filepath.Join(g.dir, "slot"+strconv.Itoa(slot), "token"))
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "user_fails="); ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				g.t.Fatal(err)
+			}
+			return n
+		}
+	}
+	g.t.Fatal("no user_fails in the token state")
+	return 0
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/internal/osslgost"
 )
 
@@ -147,6 +148,12 @@ func TestGenerateKeyRefusals(t *testing.T) {
 		{"token=t1;object=k", `already holds an object labelled "k"`},
 		{"object=new", "several tokens match"},
 	} {
+		if k, err := GenerateKey(ctx, h.uri("token=t1;object=g"), gost3410.TC26256A, pinOpts()); err == nil || !strings.Contains(err.Error(), "does not offer CKM_GOSTR3410_KEY_PAIR_GEN") {
+			if err == nil {
+				k.Close()
+			}
+			t.Errorf("GOST key on SoftHSM: %v", err)
+		}
 		k, err := GenerateECDSAKey(ctx, h.uri(tc.uri), elliptic.P256(), pinOpts())
 		if err == nil {
 			k.Close()
