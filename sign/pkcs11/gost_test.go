@@ -110,11 +110,7 @@ func TestGOSTToken(t *testing.T) {
 func TestGOSTTokenPIN(t *testing.T) {
 	g := newGostToken(t, 1)
 	ctx := context.Background()
-	k, err := GenerateKey(ctx, g.uri("token=g0;object=k"), gost3410.TC26256A, pinOpts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.Close()
+	g.keygen("k", gost3410.TC26256A)
 
 	wrong := &countingPIN{pin: "0000"}
 	want := []string{
@@ -150,7 +146,7 @@ func TestGOSTTokenPIN(t *testing.T) {
 		t.Errorf("third prompt info: %+v", in)
 	}
 	right := &countingPIN{pin: testPIN}
-	_, err = Open(ctx, g.uri("token=g0;object=k"), Options{PIN: right})
+	_, err := Open(ctx, g.uri("token=g0;object=k"), Options{PIN: right})
 	if !errors.Is(err, ErrPINLocked) || right.calls != 0 || !strings.Contains(err.Error(), "SO PIN") {
 		t.Fatalf("locked token: %v (PIN asked %d times)", err, right.calls)
 	}
@@ -230,14 +226,10 @@ func TestGOSTTokenWrappedValue(t *testing.T) {
 func TestGOSTTokenPINPad(t *testing.T) {
 	g := newGostToken(t, 1)
 	ctx := context.Background()
-	k, err := GenerateKey(ctx, g.uri("token=g0;object=k"), gost3410.TC26256A, pinOpts())
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.Close()
+	g.keygen("k", gost3410.TC26256A)
 	t.Setenv("GOSTTOKEN_PROTECTED_AUTH", "1")
 	pad := &padSource{}
-	k = open(t, g.uri("token=g0;object=k"), Options{PIN: pad})
+	k := open(t, g.uri("token=g0;object=k"), Options{PIN: pad})
 	if pad.asked != 0 || pad.pads != 1 || pad.info.Token != "g0" {
 		t.Fatalf("PIN asked %d times, pad hook called %d times (%+v)", pad.asked, pad.pads, pad.info)
 	}

@@ -3,6 +3,7 @@
 package pkcs11
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/podpis/podpis/gost/gost3410"
 )
 
 // The GOST test token of testdata/gosttoken: a PKCS#11 module in C over
@@ -145,4 +148,14 @@ func (g *gostToken) userFails(slot int) int {
 	}
 	g.t.Fatal("no user_fails in the token state")
 	return 0
+}
+
+// keygen makes a key labelled label on ps on token g0 and closes it.
+func (g *gostToken) keygen(label string, ps *gost3410.ParamSet) {
+	g.t.Helper()
+	k, err := GenerateKey(context.Background(), g.uri("token=g0;object="+label), ps, pinOpts())
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	k.Close()
 }

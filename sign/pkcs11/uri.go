@@ -138,27 +138,10 @@ func splitAttr(attr, part string) (name, value string, err error) {
 
 func (u *URI) setPath(name, value string) error {
 	switch name {
-	case "token":
-		u.Token = value
-	case "manufacturer":
-		u.Manufacturer = value
-	case "serial":
-		u.Serial = value
-	case "model":
-		u.Model = value
-	case "slot-description":
-		u.SlotDescription = value
-	case "slot-manufacturer":
-		u.SlotManufacturer = value
-	case "library-manufacturer":
-		u.LibraryManufacturer = value
-	case "library-description":
-		u.LibraryDescription = value
 	case "library-version":
 		if _, _, err := parseVersion(value); err != nil {
 			return err
 		}
-		u.LibraryVersion = value
 	case "slot-id":
 		n, err := strconv.ParseUint(value, 10, 0)
 		if err != nil {
@@ -166,21 +149,33 @@ func (u *URI) setPath(name, value string) error {
 		}
 		id := uint(n)
 		u.SlotID = &id
-	case "object":
-		u.Object = value
+		return nil
 	case "id":
 		u.ID = []byte(value)
+		return nil
 	case "type":
 		switch value {
 		case "public", "private", "cert", "secret-key", "data":
 		default:
 			return fmt.Errorf("pkcs11: URI type %q is not one of public, private, cert, secret-key, data", value)
 		}
-		u.Type = value
-	default:
+	}
+	field, ok := u.textAttrs()[name]
+	if !ok {
 		return fmt.Errorf("pkcs11: URI attribute %q is unknown; RFC 7512 says a URI with an attribute the reader does not know matches nothing", name)
 	}
+	*field = value
 	return nil
+}
+
+// textAttrs maps the path attributes held as text to their fields.
+func (u *URI) textAttrs() map[string]*string {
+	return map[string]*string{
+		"token": &u.Token, "manufacturer": &u.Manufacturer, "serial": &u.Serial, "model": &u.Model,
+		"slot-description": &u.SlotDescription, "slot-manufacturer": &u.SlotManufacturer,
+		"library-manufacturer": &u.LibraryManufacturer, "library-description": &u.LibraryDescription,
+		"library-version": &u.LibraryVersion, "object": &u.Object, "type": &u.Type,
+	}
 }
 
 // parseVersion parses a library-version value, "M" or "M.m".
@@ -247,6 +242,7 @@ func (u *URI) String() string {
 		b.WriteByte('=')
 		b.WriteString(value)
 	}
+	text := u.textAttrs()
 	for _, name := range pathAttrs {
 		switch name {
 		case "slot-id":
@@ -262,7 +258,7 @@ func (u *URI) String() string {
 				add(name, e.String())
 			}
 		default:
-			if v := u.pathValue(name); v != "" {
+			if v := *text[name]; v != "" {
 				add(name, percentEncode(v, false))
 			}
 		}
@@ -276,34 +272,6 @@ func (u *URI) String() string {
 		}
 	}
 	return b.String()
-}
-
-func (u *URI) pathValue(name string) string {
-	switch name {
-	case "token":
-		return u.Token
-	case "manufacturer":
-		return u.Manufacturer
-	case "serial":
-		return u.Serial
-	case "model":
-		return u.Model
-	case "slot-description":
-		return u.SlotDescription
-	case "slot-manufacturer":
-		return u.SlotManufacturer
-	case "library-manufacturer":
-		return u.LibraryManufacturer
-	case "library-description":
-		return u.LibraryDescription
-	case "library-version":
-		return u.LibraryVersion
-	case "object":
-		return u.Object
-	case "type":
-		return u.Type
-	}
-	return ""
 }
 
 // percentEncode escapes the bytes RFC 7512 does not allow literally in a
