@@ -54,10 +54,31 @@
 //     attempts left. A rejected PIN is a *PINError saying what the token now
 //     reports ("1 attempt left — the next wrong PIN locks the token"). This
 //     package never tries a PIN again by itself, and the file and
-//     environment sources refuse to give a PIN the token has rejected, so no
-//     loop of calls can lock a token.
+//     environment sources refuse to give a PIN once one was rejected in the
+//     process, or when the token is on its final try: no loop of calls and
+//     no unattended source can lock a token.
+//   - A key with CKA_ALWAYS_AUTHENTICATE gets a context-specific login, with
+//     the PIN asked for again, for each signature.
 //   - Every signature the token returns is verified with the key's public
 //     key (gost3410.Verify, crypto/ecdsa, crypto/rsa) before it is given
 //     out: a faulty token or module cannot hand out a bad signature.
 //   - Private keys made by GenerateKey are sensitive and not extractable.
+//
+// What the standard leaves open: PKCS#11 reports only "a wrong PIN was
+// entered" (COUNT_LOW), "final try" and "locked", not a count, so messages
+// say "1 attempt left" only on the final try. TerminalPIN reads through
+// golang.org/x/term, whose buffers are not cleared.
+//
+// # Token management
+//
+// ListTokens, GenerateKey (GOST R 34.10-2012 on any TC 26 parameter set the
+// token accepts), GenerateECDSAKey, ImportCertificate and Certificates serve
+// `podpis token …`; a PKCS#10 request is made with
+// pki.CreateCertificateRequest and a Key.
+//
+// # Builds without cgo
+//
+// The modules are C libraries reached through cgo. Built with
+// CGO_ENABLED=0, URIs, PIN sources and module discovery still work and every
+// token operation returns ErrNoCgo.
 package pkcs11

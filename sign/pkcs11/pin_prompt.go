@@ -14,7 +14,9 @@ import (
 // echo (golang.org/x/term), writing the prompt to out: which token, and what
 // the token reports about the attempts left. It is what a command line uses
 // when neither a PIN file nor $PODPIS_PIN is given. Reading cannot be
-// interrupted by the context once the prompt is shown.
+// interrupted by the context once the prompt is shown, and x/term reads
+// through buffers of its own that it does not clear; the slice returned is
+// zeroed after C_Login as usual.
 func TerminalPIN(tty *os.File, out io.Writer) PINSource {
 	return PINFunc(func(ctx context.Context, info PINInfo) ([]byte, error) {
 		if err := ctx.Err(); err != nil {
