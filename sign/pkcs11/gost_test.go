@@ -194,6 +194,22 @@ func TestGOSTTokenRemoval(t *testing.T) {
 	if _, err := k2.Sign(nil, digest, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Out and back in while k2 is idle: the next Open sees it and starts
+	// afresh (a new login), and k2 reports the removal.
+	g.remove(0)
+	infos, err := ListTokens(ctx, g.module) // the module notices
+	if err != nil || len(infos) != 1 || infos[0].Present {
+		t.Fatalf("ListTokens with the token out: %+v, %v", infos, err)
+	}
+	g.insert(0)
+	pin := &countingPIN{pin: testPIN}
+	k3 := open(t, g.uri("token=g0;object=k"), Options{PIN: pin})
+	if _, err := k3.Sign(nil, digest, nil); err != nil || pin.calls != 1 {
+		t.Fatalf("key opened after reinsertion: %v (PIN asked %d times)", err, pin.calls)
+	}
+	if _, err := k2.Sign(nil, digest, nil); !errors.Is(err, ErrTokenNotPresent) {
+		t.Fatalf("key opened before reinsertion: %v", err)
+	}
 }
 
 // TestGOSTTokenWrappedValue: a module that wraps the public key's

@@ -48,8 +48,15 @@ func (m *module) acquireToken(slot uint, sessions int) (*token, error) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	if t := m.tokens[slot]; t != nil && t.err() == nil {
-		t.refs++
-		return t, nil
+		// The token may have been pulled out (and put back) since its
+		// last operation; its anchor session tells.
+		_, err := m.ctx.GetSessionInfo(t.anchor)
+		rv := rvOf(err)
+		if !isRemoval(rv) {
+			t.refs++
+			return t, nil
+		}
+		t.setGone(rv)
 	}
 	t, err := m.openToken(slot, sessions)
 	if err != nil {
@@ -236,6 +243,18 @@ func (t *token) check(err error) error {
 	if !isRemoval(rv) {
 		return err
 	}
+	gone := t.setGone(rv)
+	registry.mu.Lock()
+	if t.mod.tokens[t.slot] == t {
+		delete(t.mod.tokens, t.slot)
+	}
+	registry.mu.Unlock()
+	return gone
+}
+
+// setGone records that the token was removed, as removal code rv said, and
+// returns the error its keys fail with from now on.
+func (t *token) setGone(rv uint) error {
 	how := "was removed"
 	if rv == pkcs11.CKR_SESSION_HANDLE_INVALID || rv == pkcs11.CKR_SESSION_CLOSED {
 		si, serr := t.mod.ctx.GetSlotInfo(t.slot)
@@ -251,11 +270,6 @@ func (t *token) check(err error) error {
 	gone = t.gone
 	t.loggedIn = false
 	t.mu.Unlock()
-	registry.mu.Lock()
-	if t.mod.tokens[t.slot] == t {
-		delete(t.mod.tokens, t.slot)
-	}
-	registry.mu.Unlock()
 	return gone
 }
 
