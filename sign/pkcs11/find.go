@@ -115,12 +115,13 @@ func findTokens(u *URI, opts Options) (*tokenSearch, error) {
 	case u.SlotID != nil && !hasSlot(ts.present, *u.SlotID):
 		return nil, condErrorf(ErrTokenNotPresent, "no token in slot %d (%s)", *u.SlotID, modulesOf(ts.mods))
 	case len(ts.present) == 0:
-		return nil, condErrorf(ErrTokenNotPresent, "no token in any slot (%s); insert the token", modulesOf(ts.mods))
+		return nil, condErrorf(ErrTokenNotPresent, "no initialised token in any slot (%s); insert the token", modulesOf(ts.mods))
 	}
 	me := &MatchError{URI: redact(u), Err: ErrKeyNotFound, Reason: "no token matches"}
 	for _, r := range ts.present {
 		me.Candidates = append(me.Candidates, r.candidate())
 	}
+	sortCandidates(me.Candidates)
 	return nil, me
 }
 

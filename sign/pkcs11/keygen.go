@@ -167,6 +167,7 @@ func oneToken(u *URI, opts Options) (*token, error) {
 		for _, r := range ts.matched {
 			me.Candidates = append(me.Candidates, r.candidate())
 		}
+		sortCandidates(me.Candidates)
 		return nil, me
 	}
 	r := ts.matched[0]
