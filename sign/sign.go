@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/sign/pkcs11"
 	"github.com/podpis/podpis/sign/softkey"
 )
 
@@ -42,11 +43,15 @@ type Options struct {
 	// the signer's certificate, optionally followed by its chain. Tokens keep
 	// the certificate beside the key and need no file.
 	CertFile string
+	// PIN gives a token's PIN when the URI names no pin-source: a prompt
+	// (pkcs11.TerminalPIN), pkcs11.PINFile or pkcs11.PINEnv. Without either,
+	// $PODPIS_PIN is used when set. A PIN pad needs none.
+	PIN pkcs11.PINSource
+	// Module is the PKCS#11 module to use when the URI names none; empty
+	// means $PODPIS_PKCS11_MODULE or the well-known modules (see package
+	// sign/pkcs11).
+	Module string
 }
-
-// ErrNotImplemented is returned for key references of a kind this build
-// cannot open.
-var ErrNotImplemented = errors.New("sign: not implemented")
 
 // Open opens the key named by ref.
 func Open(ctx context.Context, ref string, opts Options) (Signer, error) {
@@ -54,7 +59,7 @@ func Open(ctx context.Context, ref string, opts Options) (Signer, error) {
 		return nil, err
 	}
 	if strings.HasPrefix(strings.ToLower(ref), "pkcs11:") {
-		return nil, fmt.Errorf("%w: PKCS#11 keys (%s) are not available in this build", ErrNotImplemented, ref)
+		return openToken(ctx, ref, opts)
 	}
 	key, err := softkey.LoadPrivateKey(ref)
 	if err != nil {
@@ -72,6 +77,48 @@ func Open(ctx context.Context, ref string, opts Options) (Signer, error) {
 		return nil, fmt.Errorf("%s: %w", opts.CertFile, err)
 	}
 	return newFileSigner(key, certs, ref, opts.CertFile)
+}
+
+// openToken opens a key on a token. The token's own certificate is used
+// unless opts.CertFile names one, which must then belong to the key.
+func openToken(ctx context.Context, uri string, opts Options) (Signer, error) {
+	key, err := pkcs11.Open(ctx, uri, pkcs11.Options{PIN: opts.PIN, Module: opts.Module})
+	if err != nil {
+		return nil, err
+	}
+	if opts.CertFile == "" {
+		if key.Certificate() == nil {
+			key.Close()
+			return nil, fmt.Errorf("sign: the token holds no certificate for %s; import one (podpis token import-cert) or pass --cert", uri)
+		}
+		return key, nil
+	}
+	data, err := os.ReadFile(opts.CertFile)
+	if err == nil {
+		var certs []*pki.Certificate
+		if certs, err = pki.ParseCertificates(data); err == nil {
+			var s Signer
+			if s, err = newFileSigner(key, certs, uri, opts.CertFile); err == nil {
+				return &tokenSigner{Signer: s, key: key}, nil
+			}
+		} else {
+			err = fmt.Errorf("%s: %w", opts.CertFile, err)
+		}
+	}
+	key.Close()
+	return nil, err
+}
+
+// tokenSigner is a token key with a certificate given from a file; closing it
+// closes the token key.
+type tokenSigner struct {
+	Signer
+	key *pkcs11.Key
+}
+
+func (s *tokenSigner) Close() error {
+	s.Signer.Close()
+	return s.key.Close()
 }
 
 // NewSigner pairs a crypto.Signer with its certificate (certs[0]) and chain

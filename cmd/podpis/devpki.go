@@ -1,12 +1,17 @@
 package main
 
 import (
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/internal/atomicfile"
+	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
 )
 
@@ -45,6 +50,45 @@ written with mode 0600. An existing PKI is kept unless --force is given.`,
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the PKI into")
 	cmd.Flags().StringVar(&curve, "curve", "256-a", "parameter set of every key")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing PKI in --out")
-	cmd.AddCommand(newDevpkiTSACmd())
+	cmd.AddCommand(newDevpkiTSACmd(), newDevpkiIssueCmd())
+	return cmd
+}
+
+func newDevpkiIssueCmd() *cobra.Command {
+	var dir, csr, out string
+	cmd := &cobra.Command{
+		Use:   "issue --dir DIR --csr req.pem --out cert.pem",
+		Short: "Issue a qualified test certificate from a PKCS#10 request",
+		Long: `Issue a certificate like the test PKI's signer and person certificates (one
+year, КС1/КС2, the qualified-certificate extensions) for the subject and key
+of a PKCS#10 request — for example one made on a token with 'podpis token csr'
+— signed by DIR/ca.key.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir == "" || csr == "" || out == "" {
+				return errors.New("devpki issue needs --dir, --csr and --out")
+			}
+			ca, err := devpki.LoadCA(dir)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(csr)
+			if err != nil {
+				return err
+			}
+			req, err := pki.ParseCertificateRequest(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", csr, err)
+			}
+			cert, err := devpki.IssueFromRequest(ca, req, time.Now())
+			if err != nil {
+				return err
+			}
+			return atomicfile.WriteFile(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "directory of the test PKI (podpis devpki --out)")
+	cmd.Flags().StringVar(&csr, "csr", "", "PKCS#10 request (PEM or DER)")
+	cmd.Flags().StringVar(&out, "out", "", "file to write the certificate to (PEM)")
 	return cmd
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -28,11 +30,22 @@ func TestScripts(t *testing.T) {
 	if osslErr != nil && os.Getenv("CI") != "" {
 		t.Fatalf("OpenSSL GOST oracle required in CI: %v", osslErr)
 	}
+	module, tokenErr := buildGostToken(t)
+	if tokenErr != nil && os.Getenv("CI") != "" {
+		t.Fatalf("the GOST test token is required in CI: %v", tokenErr)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata",
 		Setup: func(env *testscript.Env) error {
 			if osslErr == nil {
 				env.Setenv("OPENSSL_CONF", conf)
+			}
+			if tokenErr == nil {
+				// Each script gets its own token state; podpis finds the
+				// module through $PODPIS_PKCS11_MODULE.
+				env.Setenv("GOSTTOKEN_MODULE", module)
+				env.Setenv("PODPIS_PKCS11_MODULE", module)
+				env.Setenv("GOSTTOKEN_DIR", filepath.Join(env.WorkDir, "token"))
 			}
 			return nil
 		},
@@ -82,10 +95,28 @@ func TestScripts(t *testing.T) {
 			},
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "openssl" {
+			switch cond {
+			case "openssl":
 				return osslErr == nil, nil
+			case "gosttoken":
+				return tokenErr == nil, nil
 			}
 			return false, nil
 		},
 	})
+}
+
+// buildGostToken builds the GOST test token (testdata/gosttoken, a PKCS#11
+// module in C over OpenSSL's GOST engine) into a temporary directory and
+// returns the module's path, with OpenSC's pkcs11-tool needed to set it up.
+func buildGostToken(t *testing.T) (string, error) {
+	if _, err := exec.LookPath("pkcs11-tool"); err != nil {
+		return "", fmt.Errorf("pkcs11-tool (Debian opensc) not found: %w", err)
+	}
+	dir := t.TempDir()
+	out, err := exec.Command("make", "-s", "-C", "../../testdata/gosttoken", "OUT="+dir).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("make -C testdata/gosttoken: %v: %s", err, out)
+	}
+	return filepath.Join(dir, "libgosttoken.so"), nil
 }

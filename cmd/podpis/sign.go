@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/sign"
+	"github.com/podpis/podpis/sign/pkcs11"
 	"github.com/podpis/podpis/sign/softkey"
 )
 
@@ -21,6 +24,7 @@ type signFlags struct {
 	raw, attached      bool
 	key, cert, in, out string
 	addTo, tsa         string
+	token              tokenFlags
 }
 
 func newSignCmd() *cobra.Command {
@@ -53,37 +57,57 @@ exactly what 'openssl dgst -md_gost12_256 -sign key.pem' writes.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.raw, "raw", false, "write a bare signature value, not CMS")
-	fl.StringVar(&f.key, "key", "", "private key: a PKCS#8 file")
-	fl.StringVar(&f.cert, "cert", "", "signer's certificate file (PEM or DER), optionally followed by its chain")
+	fl.StringVar(&f.key, "key", "", "private key: a PKCS#8 file or a pkcs11: URI")
+	fl.StringVar(&f.cert, "cert", "", "signer's certificate file (PEM or DER), optionally followed by its chain; a token key uses its certificate on the token by default")
 	fl.StringVar(&f.in, "in", "", "file to sign (- for standard input)")
 	fl.StringVar(&f.out, "out", "", "file to write the signature to")
 	fl.BoolVar(&f.attached, "attached", false, "put the file inside the signature")
 	fl.StringVar(&f.addTo, "add-to", "", "existing signature to add this signer to (co-signing)")
 	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 timestamp authority URL: make CAdES-T")
+	f.token.add(cmd)
 	return cmd
 }
 
 func signRaw(cmd *cobra.Command, f signFlags) error {
-	k, err := softkey.LoadPrivateKey(f.key)
+	var key crypto.Signer
+	if isTokenURI(f.key) {
+		k, err := pkcs11.Open(cmd.Context(), f.key, f.token.options(cmd))
+		if err != nil {
+			return err
+		}
+		defer k.Close()
+		key = k
+	} else {
+		k, err := softkey.LoadPrivateKey(f.key)
+		if err != nil {
+			return err
+		}
+		key = k
+	}
+	pub, ok := key.Public().(*gost3410.PublicKey)
+	if !ok {
+		return fmt.Errorf("sign --raw: %s is not a GOST R 34.10-2012 key", f.key)
+	}
+	h := pub.ParamSet().Hash()
+	digest, err := hashFile(cmd.InOrStdin(), f.in, h)
 	if err != nil {
 		return err
 	}
-	digest, err := hashFile(cmd.InOrStdin(), f.in, k.ParamSet().Hash())
-	if err != nil {
-		return err
-	}
-	sig, err := k.Sign(nil, digest, gost3410.SignerOpts{Hash: k.ParamSet().Hash()})
+	sig, err := key.Sign(nil, digest, gost3410.SignerOpts{Hash: h})
 	if err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(f.out, sig, 0o644)
 }
 
+func isTokenURI(ref string) bool { return strings.HasPrefix(strings.ToLower(ref), "pkcs11:") }
+
 func signCMS(cmd *cobra.Command, f signFlags) error {
-	if f.cert == "" {
+	if f.cert == "" && !isTokenURI(f.key) {
 		return errors.New("sign needs --cert (or --raw for a bare signature)")
 	}
-	s, err := sign.Open(cmd.Context(), f.key, sign.Options{CertFile: f.cert})
+	topts := f.token.options(cmd)
+	s, err := sign.Open(cmd.Context(), f.key, sign.Options{CertFile: f.cert, PIN: topts.PIN, Module: topts.Module})
 	if err != nil {
 		return err
 	}

@@ -134,26 +134,7 @@ func New(opts Options) (*PKI, error) {
 	}); err != nil {
 		return nil, err
 	}
-	idPersonal := pki.IdentifiedInPerson
-	qualified := func(t *pki.Template) *pki.Template {
-		t.NotBefore, t.NotAfter = start, start.AddDate(1, 0, 0)
-		t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
-		if t.ExtKeyUsage == nil {
-			t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection}
-		}
-		t.SignToolClasses = []pki.SignToolClass{pki.KC1, pki.KC2}
-		t.SubjectSignTool = signTool
-		t.IssuerSignTool = &pki.IssuerSignTool{
-			SignTool:     signTool,
-			CATool:       caTool,
-			SignToolCert: "не сертифицировано: только для испытаний",
-			CAToolCert:   "не сертифицировано: только для испытаний",
-		}
-		t.IdentificationKind = &idPersonal
-		t.PrivateKeyUsagePeriod = &pki.Period{NotBefore: t.NotBefore, NotAfter: t.NotAfter}
-		return t
-	}
-	if p.Signer, err = issue(ps, &p.CA, qualified(&pki.Template{
+	if p.Signer, err = issue(ps, &p.CA, qualified(start, &pki.Template{
 		Subject: pki.Name{
 			CommonName:    "ООО «Ромашка»",
 			Surname:       "Иванов",
@@ -173,7 +154,7 @@ func New(opts Options) (*PKI, error) {
 	})); err != nil {
 		return nil, err
 	}
-	if p.Person, err = issue(ps, &p.CA, qualified(&pki.Template{
+	if p.Person, err = issue(ps, &p.CA, qualified(start, &pki.Template{
 		Subject: pki.Name{
 			CommonName: "Петрова Мария Сергеевна",
 			Surname:    "Петрова",
@@ -212,6 +193,66 @@ func New(opts Options) (*PKI, error) {
 		return nil, fmt.Errorf("devpki: CRL: %w", err)
 	}
 	return p, nil
+}
+
+// qualified completes t as a qualified certificate of a person (FACTS §6.2):
+// valid for a year from start, for signing, with the sign-tool classes КС1
+// and КС2, the sign tools, identification in person and the private key usage
+// period.
+func qualified(start time.Time, t *pki.Template) *pki.Template {
+	idPersonal := pki.IdentifiedInPerson
+	t.NotBefore, t.NotAfter = start, start.AddDate(1, 0, 0)
+	t.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+	if t.ExtKeyUsage == nil {
+		t.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection}
+	}
+	t.SignToolClasses = []pki.SignToolClass{pki.KC1, pki.KC2}
+	t.SubjectSignTool = signTool
+	t.IssuerSignTool = &pki.IssuerSignTool{
+		SignTool:     signTool,
+		CATool:       caTool,
+		SignToolCert: "не сертифицировано: только для испытаний",
+		CAToolCert:   "не сертифицировано: только для испытаний",
+	}
+	t.IdentificationKind = &idPersonal
+	t.PrivateKeyUsagePeriod = &pki.Period{NotBefore: t.NotBefore, NotAfter: t.NotAfter}
+	return t
+}
+
+// LoadCA reads the CA of a PKI written by WriteDir.
+func LoadCA(dir string) (Party, error) {
+	key, err := softkey.LoadPrivateKey(filepath.Join(dir, "ca.key"))
+	if err != nil {
+		return Party{}, err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "ca.pem"))
+	if err != nil {
+		return Party{}, err
+	}
+	cert, err := pki.ParseCertificate(pemBytes(data))
+	if err != nil {
+		return Party{}, fmt.Errorf("%s: %w", filepath.Join(dir, "ca.pem"), err)
+	}
+	return Party{Key: key, Cert: cert}, nil
+}
+
+// IssueFromRequest issues a qualified certificate, like the signer's and the
+// person's, for the subject and key of a PKCS#10 request whose signature
+// verifies (the key holder asked for it). now is the issuing time.
+func IssueFromRequest(ca Party, req *pki.CertificateRequest, now time.Time) (*pki.Certificate, error) {
+	if err := req.CheckSignature(); err != nil {
+		return nil, fmt.Errorf("devpki: the request's signature does not verify: %w", err)
+	}
+	t := qualified(now.UTC().Truncate(time.Second).Add(-time.Hour), &pki.Template{Subject: req.SubjectName})
+	var err error
+	if t.SerialNumber, err = pki.RandomSerial(rand.Reader); err != nil {
+		return nil, err
+	}
+	der, err := pki.CreateCertificate(t, ca.Cert, req.PublicKey, ca.Key)
+	if err != nil {
+		return nil, fmt.Errorf("devpki: certificate for %q: %w", req.SubjectName.CommonName, err)
+	}
+	return pki.ParseCertificate(der)
 }
 
 // issue makes a key on ps and its certificate, signed by parent (self-signed
