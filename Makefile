@@ -55,8 +55,8 @@ fuzz:
 		done; \
 	done
 
-demo: deps build
-	sh examples/demo/demo.sh bin/podpis
+demo: deps build gosttoken
+	sh examples/demo/demo.sh bin/podpis build/gosttoken/libgosttoken.so
 
 clean:
 	rm -rf bin build demo-out

@@ -1,9 +1,12 @@
 #!/bin/sh
 # The podpis demo: hash a document, make a GOST key, sign and verify the
 # document, and let OpenSSL's GOST engine check our signature — and ours check
-# OpenSSL's. Run it with `make demo`; it writes into demo-out/.
+# OpenSSL's; then a test PKI, CAdES signatures, and a key on the GOST test
+# token used through a pkcs11: URI. Run it with `make demo`; it writes into
+# demo-out/.
 set -eu
 PODPIS=${1:-bin/podpis}
+MODULE=${2:-build/gosttoken/libgosttoken.so}
 OUT=demo-out
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -63,6 +66,27 @@ run "$PODPIS" sign --key "$OUT/pki/person.key" --cert "$OUT/pki/person.pem" --in
 run "$PODPIS" verify --in "$OUT/document.p7s" --content "$OUT/document.txt" --trust "$OUT/pki/ca.pem" --crl "$OUT/pki/crl.pem"
 printf '$ openssl cms -verify -binary -inform DER -in document.p7s -content document.txt -CAfile ca.pem\n'
 ossl cms -verify -binary -inform DER -in "$OUT/document.p7s" -content "$OUT/document.txt" -CAfile "$OUT/pki/ca.pem" -out /dev/null
+
+step "A GOST key on a token: the project's test token (a PKCS#11 module over OpenSSL's GOST engine)"
+export GOSTTOKEN_DIR="$PWD/$OUT/token" PODPIS_PKCS11_MODULE="$PWD/$MODULE"
+mkdir -p "$GOSTTOKEN_DIR"
+# Initialising the test token is an administrator's job; OpenSC's pkcs11-tool
+# does it here (with the test token's throwaway PINs).
+printf '$ pkcs11-tool --module %s --init-token --label demo; --init-pin\n' "$MODULE"
+pkcs11-tool --module "$PODPIS_PKCS11_MODULE" --init-token --label demo --so-pin 87654321 >/dev/null
+pkcs11-tool --module "$PODPIS_PKCS11_MODULE" --token-label demo --login --login-type so --so-pin 87654321 --init-pin --pin 12345678 >/dev/null
+(umask 077 && printf '12345678\n' > "$OUT/pin.txt")   # podpis reads PINs from a file, $PODPIS_PIN or a prompt
+KEY='pkcs11:token=demo;object=director'
+run "$PODPIS" token keygen --key "$KEY" --curve 256-a --pin-file "$OUT/pin.txt"
+run "$PODPIS" token csr --key "$KEY" --pin-file "$OUT/pin.txt" --out "$OUT/director.csr" \
+	--subject 'CN=Иванов Иван Петрович,SN=Иванов,GN=Иван Петрович,T=Генеральный директор,O=ООО «Ромашка»,INNLE=7708123450,OGRN=1027708123453,SNILS=11223344595'
+run "$PODPIS" devpki issue --dir "$OUT/pki" --csr "$OUT/director.csr" --out "$OUT/director.pem"
+run "$PODPIS" token import-cert --key "$KEY" --cert "$OUT/director.pem" --pin-file "$OUT/pin.txt"
+run "$PODPIS" token list
+run "$PODPIS" sign --key "$KEY" --pin-file "$OUT/pin.txt" --in "$OUT/document.txt" --out "$OUT/document.token.p7s"
+run "$PODPIS" verify --in "$OUT/document.token.p7s" --content "$OUT/document.txt" --trust "$OUT/pki/ca.pem" --crl "$OUT/pki/crl.pem"
+printf '$ openssl cms -verify -binary -inform DER -in document.token.p7s -content document.txt -CAfile ca.pem\n'
+ossl cms -verify -binary -inform DER -in "$OUT/document.token.p7s" -content "$OUT/document.txt" -CAfile "$OUT/pki/ca.pem" -out /dev/null
 
 step "The changed document: the report says what is wrong (exit status 1)"
 if "$PODPIS" verify --in "$OUT/document.p7s" --content "$OUT/forged.txt" --trust "$OUT/pki/ca.pem" --lang en; then
