@@ -93,11 +93,19 @@ func TestGOSTToken(t *testing.T) {
 			osslgost.Run(t, nil, "cms", "-verify", "-binary", "-inform", "DER", "-in", in, "-content", data,
 				"-CAfile", caFile, "-purpose", "any", "-out", filepath.Join(dir, "out"))
 
-			// A signature that does not fit the digest is caught.
+			// A signature that does not fit the digest is caught: always with
+			// VerifyEach, and by default on a key's first signature.
 			other := append([]byte(nil), digest...)
 			other[0] ^= 1
-			if err := k2.checkGOST(pub, other, sig); err == nil || !strings.Contains(err.Error(), "does not verify") {
-				t.Errorf("check of a wrong signature: %v", err)
+			if err := k2.checkGOST(pub, other, sig); err != nil {
+				t.Errorf("second and later signatures are checked without VerifyEach: %v", err)
+			}
+			for name, each := range map[string]bool{"first signature": false, "VerifyEach": true} {
+				k2.verified.Store(each) // with VerifyEach, even after a first check
+				k2.verifyEach = each
+				if err := k2.checkGOST(pub, other, sig); err == nil || !strings.Contains(err.Error(), "does not verify") {
+					t.Errorf("%s: check of a wrong signature: %v", name, err)
+				}
 			}
 		})
 	}

@@ -9,7 +9,6 @@ import (
 	"crypto/elliptic"
 	"crypto/x509"
 	"encoding/pem"
-	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -201,8 +200,6 @@ func (ca *testCA) issue(t testing.TB, pub crypto.PublicKey, cn string) *pki.Cert
 func certPEM(c *pki.Certificate) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
-
-func serialOf(n int64) *big.Int { return big.NewInt(n) }
 
 // open opens a key or fails the test; the key is closed at cleanup.
 func open(t testing.TB, uri string, opts Options) *Key {

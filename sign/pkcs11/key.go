@@ -7,6 +7,7 @@ import (
 	"crypto"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/miekg/pkcs11"
 
@@ -32,6 +33,11 @@ type Key struct {
 	// alwaysAuth: CKA_ALWAYS_AUTHENTICATE, the PIN is asked for each
 	// signature (PKCS#11 v2.40 §4.9).
 	alwaysAuth bool
+
+	// verifyEach: check every GOST and ECDSA signature, not only the first
+	// (Options.VerifyEach); verified: one has been checked.
+	verifyEach bool
+	verified   atomic.Bool
 
 	mu     sync.RWMutex // read-held by operations, held by Close
 	closed bool
@@ -74,6 +80,7 @@ func openURI(ctx context.Context, u *URI, opts Options) (*Key, error) {
 		t.release()
 		return nil, err
 	}
+	k.verifyEach = opts.VerifyEach
 	return k, nil
 }
 

@@ -98,6 +98,7 @@ func (g keyGen) run(ctx context.Context, uri string, opts Options) (*Key, error)
 		t.release()
 		return nil, err
 	}
+	k.verifyEach = opts.VerifyEach
 	return k, nil
 }
 

@@ -18,4 +18,12 @@ type Options struct {
 	// operations (DefaultSessions when zero). It applies when the token is
 	// first opened in the process; later Opens share that pool.
 	Sessions int
+	// VerifyEach checks every GOST and ECDSA signature the token makes
+	// against the key's public key before returning it. By default only the
+	// first signature of each opened Key is checked — which catches a module
+	// with another byte order, parameter set or key than it claims, at about
+	// the cost of one more signature — because on a fast token checking each
+	// would cost more than the token's own work. RSA signatures are always
+	// checked: a faulty RSA-CRT signature can reveal the key.
+	VerifyEach bool
 }

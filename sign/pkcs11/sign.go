@@ -44,8 +44,10 @@ func (k *Key) SignMessage(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]by
 //     opts.HashFunc(), or the bare digest for crypto.Hash(0)); RSASSA-PSS
 //     (CKM_RSA_PKCS_PSS) when opts is *rsa.PSSOptions.
 //
-// Every signature is verified against the key's public key before it is
-// returned, so a faulty token cannot hand out a bad one. ctx bounds the
+// The first signature of each Key (every one with Options.VerifyEach, and
+// every RSA one) is verified against the key's public key before it is
+// returned, so a module that signs with another byte order, parameter set or
+// key cannot hand out bad signatures. ctx bounds the
 // wait for a free session and for the login (a PIN prompt).
 func (k *Key) SignContext(ctx context.Context, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	switch k.alg {
@@ -68,7 +70,7 @@ func (k *Key) SignContext(ctx context.Context, digest []byte, opts crypto.Signer
 // token hash msg; otherwise msg is hashed on the host with the Streebog
 // variant of the key's size (opts as for SignContext), or with
 // opts.HashFunc() for ECDSA and RSA keys, and signed as SignContext does.
-// The signature is verified before it is returned.
+// The signature is verified as SignContext says.
 func (k *Key) SignMessageContext(ctx context.Context, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
 	if k.alg != algGOST {
 		h := opts.HashFunc()
@@ -144,9 +146,19 @@ func (k *Key) signGOST(ctx context.Context, pub *gost3410.PublicKey, digest []by
 // checkGOST verifies a GOST signature from the token (FACTS §5.3: it is
 // BE(s) ‖ BE(r), used as is).
 func (k *Key) checkGOST(pub *gost3410.PublicKey, digest, sig []byte) error {
-	if !gost3410.Verify(pub, digest, sig) {
+	return k.check(func() bool { return gost3410.Verify(pub, digest, sig) })
+}
+
+// check runs verify on the first signature of the key, or on each with
+// Options.VerifyEach (see SignContext).
+func (k *Key) check(verify func() bool) error {
+	if k.verified.Load() && !k.verifyEach {
+		return nil
+	}
+	if !verify() {
 		return k.badSignature()
 	}
+	k.verified.Store(true)
 	return nil
 }
 
@@ -180,8 +192,8 @@ func (k *Key) signECDSA(ctx context.Context, digest []byte, opts crypto.SignerOp
 		b.AddASN1BigInt(new(big.Int).SetBytes(raw[n:]))
 	})
 	sig := b.BytesOrPanic()
-	if !ecdsa.VerifyASN1(pub, digest, sig) {
-		return nil, k.badSignature()
+	if err := k.check(func() bool { return ecdsa.VerifyASN1(pub, digest, sig) }); err != nil {
+		return nil, err
 	}
 	return sig, nil
 }
