@@ -1,0 +1,145 @@
+package pdfsign
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/pki/devpki"
+	"github.com/podpis/podpis/sign"
+	"github.com/podpis/podpis/verify"
+)
+
+// minimalPDF writes a PDF 1.7 with a classic cross-reference table and
+// pages pages, each with a short content stream; pad adds that many bytes
+// of comment-free stream data to the first page, for size.
+func minimalPDF(pages, pad int) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(body string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), body)
+	}
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	kids := ""
+	for i := range pages {
+		kids += fmt.Sprintf("%d 0 R ", 3+2*i)
+	}
+	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, pages))
+	for i := range pages {
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents %d 0 R /Resources << >> >>", 4+2*i))
+		content := "0 0 1 rg 100 700 200 50 re f\n"
+		if i == 0 && pad > 0 {
+			content += "%" + string(bytes.Repeat([]byte("x"), pad)) + "\n"
+		}
+		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+type testPKI struct {
+	*devpki.PKI
+	signer sign.Signer
+}
+
+var (
+	pkiMu    sync.Mutex
+	pkiCache = map[*gost3410.ParamSet]*testPKI{}
+)
+
+func gostPKI(t testing.TB, ps *gost3410.ParamSet) *testPKI {
+	t.Helper()
+	pkiMu.Lock()
+	defer pkiMu.Unlock()
+	if p, ok := pkiCache[ps]; ok {
+		return p
+	}
+	p, err := devpki.New(devpki.Options{ParamSet: ps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sign.NewSigner(p.Signer.Key, []*pki.Certificate{p.Signer.Cert, p.CA.Cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := &testPKI{p, s}
+	pkiCache[ps] = tp
+	return tp
+}
+
+func (p *testPKI) opts() verify.Options {
+	roots := pki.NewCertPool()
+	roots.AddCert(p.CA.Cert)
+	return verify.Options{Roots: roots}
+}
+
+func mustSign(t testing.TB, data []byte, p *testPKI, opts Options) []byte {
+	t.Helper()
+	orig := bytes.Clone(data)
+	var out bytes.Buffer
+	if err := Sign(context.Background(), bytes.NewReader(data), int64(len(data)), &out, p.signer, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, orig) {
+		t.Fatal("the input was modified")
+	}
+	if !bytes.HasPrefix(out.Bytes(), data) {
+		t.Fatal("the original bytes were not kept")
+	}
+	return out.Bytes()
+}
+
+func mustVerify(t testing.TB, data []byte, opts verify.Options) *Result {
+	t.Helper()
+	res, err := Verify(context.Background(), data, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// tool returns the path of an external oracle, skipping (or failing in CI)
+// when it is not installed.
+func tool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s required in CI", name)
+		}
+		t.Skipf("skipping: %s not installed", name)
+	}
+	return p
+}
+
+func writeFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func readFileT(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,344 @@
+package pdfsign
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/sign"
+)
+
+// Options shape a signature. The zero value makes an invisible signature
+// field named "Signature1" (or the next free number) on the first page,
+// signed now.
+type Options struct {
+	// FieldName is the signature field's partial name (/T); empty means
+	// "SignatureN" with the first N not taken.
+	FieldName string
+	// Page is the 1-based page the widget is on; 0 means the first.
+	Page int
+	// Time is the signing time (/M and the signingTime attribute); zero
+	// means now.
+	Time time.Time
+	// Reason and Location go into the signature dictionary when set.
+	Reason, Location string
+}
+
+// maxSize bounds what Sign accepts: the cross-reference stream writes
+// offsets in four bytes.
+const maxSize = 1 << 31
+
+// byteRangeWidth is the width of each number patched into /ByteRange.
+const byteRangeWidth = 10
+
+// Sign appends to the PDF in[0:size] an incremental update that signs it
+// and writes the whole signed file to out. The original bytes are copied
+// unchanged (ISO 32000-1 §7.5.6): a signature dictionary, a signature field
+// merged with its widget annotation, a new version of the catalog with
+// /AcroForm and of the page with /Annots, and a cross-reference section
+// of the kind the original uses. /Contents holds a detached CAdES-BES
+// SignedData over the /ByteRange (ETSI EN 319 142-1 PAdES baseline B).
+func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer sign.Signer, opts Options) error {
+	if size < 0 || size > maxSize {
+		return fmt.Errorf("pdfsign: file too large (%d bytes)", size)
+	}
+	data := make([]byte, size)
+	if _, err := in.ReadAt(data, 0); err != nil && err != io.EOF {
+		return fmt.Errorf("pdfsign: reading: %w", err)
+	}
+	signed, err := SignBytes(ctx, data, signer, opts)
+	if err != nil {
+		return err
+	}
+	_, err = out.Write(signed)
+	return err
+}
+
+// SignBytes is Sign for a PDF in memory; it returns the signed file and
+// leaves data unchanged.
+func SignBytes(ctx context.Context, data []byte, signer sign.Signer, opts Options) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	root := d.trailer["Root"].(ref)
+	catalog, err := d.dictOf(root)
+	if err != nil || catalog == nil {
+		return nil, formatErr("catalog not readable")
+	}
+	pageRef, page, err := d.page(catalog, opts.Page)
+	if err != nil {
+		return nil, err
+	}
+	size, _ := d.trailer["Size"].(int)
+	if size <= 0 || size > 1<<23 {
+		return nil, formatErr("bad trailer /Size")
+	}
+	sigNum, fieldNum, apNum, xrefNum := size, size+1, size+2, size+3
+
+	when := opts.Time
+	if when.IsZero() {
+		when = time.Now()
+	}
+	u := &update{base: len(data), offsets: map[int]int{}}
+	if data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
+		u.buf.WriteByte('\n')
+	}
+
+	// The AcroForm, inline in the new catalog (§12.7.2), with the field
+	// added and /SigFlags 3 (SignaturesExist, AppendOnly).
+	catalog = cloneDict(catalog)
+	form, err := d.dictOf(catalog["AcroForm"])
+	if err != nil {
+		return nil, err
+	}
+	form = cloneDict(form)
+	fields, err := d.resolve(form["Fields"])
+	if err != nil {
+		return nil, err
+	}
+	fa, _ := fields.(array)
+	fieldName := opts.FieldName
+	if fieldName == "" {
+		fieldName = d.freeFieldName(fa)
+	}
+	form["Fields"] = append(cloneArray(fa), ref{fieldNum, 0})
+	form["SigFlags"] = 3
+	// PDF/A forbids NeedAppearances true (ISO 19005-2 §6.4.1).
+	delete(form, "NeedAppearances")
+	if r, ok := catalog["AcroForm"].(ref); ok {
+		u.put(r.num, form)
+	} else {
+		catalog["AcroForm"] = form
+	}
+	u.put(root.num, catalog)
+
+	// The page, with the widget in /Annots.
+	page = cloneDict(page)
+	annots, err := d.resolve(page["Annots"])
+	if err != nil {
+		return nil, err
+	}
+	aa, _ := annots.(array)
+	page["Annots"] = append(cloneArray(aa), ref{fieldNum, 0})
+	u.put(pageRef.num, page)
+
+	// The field merged with its widget (§12.7.3.1, §12.5.6.19): invisible,
+	// a zero-area rectangle, printable (/F 4) and with an empty appearance
+	// so that the file stays PDF/A (ISO 19005-2 §6.3.3).
+	u.put(fieldNum, dict{
+		"Type": name("Annot"), "Subtype": name("Widget"), "FT": name("Sig"),
+		"T": str(fieldName), "V": ref{sigNum, 0}, "P": pageRef,
+		"Rect": array{0, 0, 0, 0}, "F": 4,
+		"AP": dict{"N": ref{apNum, 0}},
+	})
+	u.putStream(apNum, dict{"Type": name("XObject"), "Subtype": name("Form"), "BBox": array{0, 0, 0, 0}}, nil)
+
+	// The signature dictionary (§12.8.1), written by hand so that the
+	// positions of /ByteRange and /Contents are known.
+	reserve := contentsSize(signer)
+	u.begin(sigNum)
+	b := &u.buf
+	b.WriteString("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ")
+	writeObject(b, str(pdfDate(when)))
+	if opts.Reason != "" {
+		b.WriteString(" /Reason ")
+		writeObject(b, str(utf16BE(opts.Reason)))
+	}
+	if opts.Location != "" {
+		b.WriteString(" /Location ")
+		writeObject(b, str(utf16BE(opts.Location)))
+	}
+	b.WriteString(" /ByteRange [")
+	brPos := b.Len()
+	for i := range 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.Write(bytes.Repeat([]byte("0"), byteRangeWidth))
+	}
+	b.WriteString("] /Contents ")
+	holeStart := b.Len()
+	b.WriteByte('<')
+	b.Write(bytes.Repeat([]byte("0"), 2*reserve))
+	b.WriteByte('>')
+	holeEnd := b.Len()
+	b.WriteString(">>\nendobj\n")
+
+	trailer := dict{"Size": xrefNum, "Root": root, "Prev": startxrefOf(data)}
+	if v, ok := d.trailer["Info"]; ok {
+		trailer["Info"] = v
+	}
+	if v, ok := d.trailer["ID"]; ok {
+		trailer["ID"] = v
+	} else {
+		// PDF/A wants an /ID in every trailer (ISO 19005-2 §6.1.3).
+		id := sha256.Sum256(data)
+		trailer["ID"] = array{str(id[:16]), str(id[:16])}
+	}
+	_, useStream := d.trailer["Type"]
+	if useStream {
+		trailer["Size"] = xrefNum + 1
+	}
+	u.finish(trailer, useStream, xrefNum)
+
+	upd := u.buf.Bytes()
+	total := len(data) + len(upd)
+	br := [4]int{0, len(data) + holeStart, len(data) + holeEnd, total - len(data) - holeEnd}
+	for i, v := range br {
+		s := fmt.Sprintf("%0*d", byteRangeWidth, v)
+		copy(upd[brPos+i*(byteRangeWidth+1):], s)
+	}
+
+	content := io.MultiReader(bytes.NewReader(data), bytes.NewReader(upd[:holeStart]), bytes.NewReader(upd[holeEnd:]))
+	sig, err := cms.Sign(content, cms.SignerConfig{
+		Signer: signer, Certificate: signer.Certificate(), Chain: signer.Chain(), SigningTime: when,
+	}, cms.SignOptions{Detached: true})
+	if err != nil {
+		return nil, fmt.Errorf("pdfsign: %w", err)
+	}
+	if len(sig) > reserve {
+		panic("pdfsign: internal error: signature larger than reserved")
+	}
+	hex.Encode(upd[holeStart+1:], sig)
+
+	outBuf := make([]byte, 0, total)
+	outBuf = append(outBuf, data...)
+	return append(outBuf, upd...), nil
+}
+
+// contentsSize is the room reserved for the SignedData, computed from what
+// goes in it: the certificates (embedded whole), the issuer name and serial
+// again in signingCertificateV2 and issuerAndSerialNumber, a signature no
+// larger than the public key's encoding, and 1 KiB for the fixed structure
+// (algorithm identifiers, contentType, signingTime, messageDigest, tags).
+func contentsSize(s sign.Signer) int {
+	c := s.Certificate()
+	n := len(c.Raw) + 2*(len(c.RawIssuer)+len(c.SerialNumber.Bytes())) + len(c.RawSubjectPublicKeyInfo) + 1024
+	for _, x := range s.Chain() {
+		n += len(x.Raw)
+	}
+	return n
+}
+
+func cloneDict(d dict) dict {
+	out := dict{}
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
+}
+
+func cloneArray(a array) array { return append(array(nil), a...) }
+
+// pdfDate formats a date as §7.9.4 says.
+func pdfDate(t time.Time) string {
+	s := t.Format("D:20060102150405-07'00'")
+	if _, off := t.Zone(); off == 0 {
+		s = t.Format("D:20060102150405") + "Z"
+	}
+	return s
+}
+
+// utf16BE encodes a text string with the BOM (§7.9.2.2).
+func utf16BE(s string) []byte {
+	out := []byte{0xFE, 0xFF}
+	for _, r := range s {
+		if r > 0xFFFF {
+			r -= 0x10000
+			hi, lo := 0xD800+(r>>10), 0xDC00+(r&0x3FF)
+			out = append(out, byte(hi>>8), byte(hi), byte(lo>>8), byte(lo))
+			continue
+		}
+		out = append(out, byte(r>>8), byte(r))
+	}
+	return out
+}
+
+// page finds the n-th (1-based, 0 = first) page of the page tree (§7.7.3).
+func (d *document) page(catalog dict, n int) (ref, dict, error) {
+	if n <= 0 {
+		n = 1
+	}
+	pages, err := d.pages(catalog)
+	if err != nil {
+		return ref{}, nil, err
+	}
+	if n > len(pages) {
+		return ref{}, nil, fmt.Errorf("pdfsign: no page %d (the document has %d)", n, len(pages))
+	}
+	p, err := d.dictOf(pages[n-1])
+	if err != nil || p == nil {
+		return ref{}, nil, formatErr("page %d not readable", n)
+	}
+	return pages[n-1], p, nil
+}
+
+// pages lists the page objects in order.
+func (d *document) pages(catalog dict) ([]ref, error) {
+	var out []ref
+	seen := map[int]bool{}
+	var walk func(o any, depth int) error
+	walk = func(o any, depth int) error {
+		r, ok := o.(ref)
+		if !ok || seen[r.num] || depth > maxDepth {
+			return formatErr("bad page tree")
+		}
+		seen[r.num] = true
+		n, err := d.dictOf(r)
+		if err != nil {
+			return err
+		}
+		if n["Type"] == name("Page") {
+			out = append(out, r)
+			return nil
+		}
+		kids, err := d.resolve(n["Kids"])
+		if err != nil {
+			return err
+		}
+		ka, ok := kids.(array)
+		if !ok {
+			return formatErr("bad page tree")
+		}
+		for _, k := range ka {
+			if err := walk(k, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(catalog["Pages"], 0); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, formatErr("no pages")
+	}
+	return out, nil
+}
+
+// freeFieldName returns "SignatureN" for the first N no top-level field uses.
+func (d *document) freeFieldName(fields array) string {
+	taken := map[string]bool{}
+	for _, f := range fields {
+		if fd, _ := d.dictOf(f); fd != nil {
+			if t, ok := fd["T"].(str); ok {
+				taken[string(t)] = true
+			}
+		}
+	}
+	for i := 1; ; i++ {
+		if n := "Signature" + strconv.Itoa(i); !taken[n] {
+			return n
+		}
+	}
+}

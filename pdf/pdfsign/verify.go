@@ -1,0 +1,285 @@
+package pdfsign
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/podpis/podpis/verify"
+)
+
+// Result is what Verify found: one entry per signature field with a value,
+// in the order of the form's fields.
+type Result struct {
+	Signatures []Signature `json:"signatures"`
+}
+
+// Signature is the outcome for one signature field.
+type Signature struct {
+	// Field is the field's fully qualified name (§12.7.3.2).
+	Field     string `json:"field"`
+	SubFilter string `json:"subFilter"`
+	// SigningTime is /M as written, when present.
+	SigningTime string `json:"signingTime,omitempty"`
+	ByteRange   []int  `json:"byteRange"`
+	// ByteRangeOK says /ByteRange starts at 0, covers the file up to the
+	// end of a revision and leaves out exactly this dictionary's /Contents
+	// hexadecimal string; ByteRangeProblem says why not.
+	ByteRangeOK      bool   `json:"byteRangeOK"`
+	ByteRangeProblem string `json:"byteRangeProblem,omitempty"`
+	// Modified says bytes were appended after the signed revision.
+	Modified bool `json:"modified"`
+	// ChangedObjects are the objects written by later revisions; ChangedPages
+	// the 1-based pages among them; LaterSignatures how many of the later
+	// revisions' objects are signature dictionaries.
+	ChangedObjects  []int `json:"changedObjects,omitempty"`
+	ChangedPages    []int `json:"changedPages,omitempty"`
+	LaterSignatures int   `json:"laterSignatures,omitempty"`
+	// Report is the CMS verification over the ByteRange (package verify);
+	// nil when /Contents or /ByteRange could not be read.
+	Report *verify.Report `json:"report,omitempty"`
+}
+
+// Valid says the ByteRange is sound and the CMS passed.
+func (s *Signature) Valid() bool {
+	return s.ByteRangeOK && s.Report != nil && s.Report.Passed()
+}
+
+// Summary says in one line what changed after this signature.
+func (s *Signature) Summary() string {
+	if !s.Modified {
+		return "the signature covers the whole file"
+	}
+	return fmt.Sprintf("%d objects changed after this signature (pages %v, %d later signatures)",
+		len(s.ChangedObjects), s.ChangedPages, s.LaterSignatures)
+}
+
+// Verify checks every signature of a PDF. A Go error means the file could
+// not be read as a PDF; a bad signature is reported in its Signature.
+func Verify(ctx context.Context, data []byte, opts verify.Options) (*Result, error) {
+	d, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	catalog, err := d.dictOf(d.trailer["Root"])
+	if err != nil || catalog == nil {
+		return nil, formatErr("catalog not readable")
+	}
+	form, err := d.dictOf(catalog["AcroForm"])
+	if err != nil {
+		return nil, err
+	}
+	fields, err := d.resolve(form["Fields"])
+	if err != nil {
+		return nil, err
+	}
+	fa, _ := fields.(array)
+	var sigs []fieldSig
+	seen := map[int]bool{}
+	if err := d.collect(fa, "", 0, seen, &sigs); err != nil {
+		return nil, err
+	}
+	pageOf := map[int]int{}
+	if pages, err := d.pages(catalog); err == nil {
+		for i, p := range pages {
+			pageOf[p.num] = i + 1
+		}
+	}
+	sigObjs := map[int]bool{}
+	for _, s := range sigs {
+		sigObjs[s.ref.num] = true
+	}
+	res := &Result{}
+	for _, fs := range sigs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s, err := d.check(ctx, fs, opts)
+		if err != nil {
+			return nil, err
+		}
+		if end := s.end(); s.ByteRangeOK && end < len(data) {
+			s.Modified = true
+			for _, sec := range d.sections {
+				if sec.offset < end {
+					continue
+				}
+				for _, n := range sec.objects {
+					s.ChangedObjects = append(s.ChangedObjects, n)
+					if p, ok := pageOf[n]; ok {
+						s.ChangedPages = append(s.ChangedPages, p)
+					}
+					if sigObjs[n] {
+						s.LaterSignatures++
+					}
+				}
+			}
+			slices.Sort(s.ChangedObjects)
+			s.ChangedObjects = slices.Compact(s.ChangedObjects)
+			slices.Sort(s.ChangedPages)
+			s.ChangedPages = slices.Compact(s.ChangedPages)
+		}
+		res.Signatures = append(res.Signatures, s)
+	}
+	return res, nil
+}
+
+func (s *Signature) end() int {
+	if len(s.ByteRange) != 4 {
+		return 0
+	}
+	return s.ByteRange[2] + s.ByteRange[3]
+}
+
+type fieldSig struct {
+	name string
+	ref  ref
+}
+
+// collect walks the field tree (§12.7.3.1) for signature fields with a value.
+func (d *document) collect(fields array, prefix string, depth int, seen map[int]bool, out *[]fieldSig) error {
+	if depth > maxDepth {
+		return formatErr("field tree too deep")
+	}
+	for _, f := range fields {
+		if r, ok := f.(ref); ok {
+			if seen[r.num] {
+				continue
+			}
+			seen[r.num] = true
+		}
+		fd, err := d.dictOf(f)
+		if err != nil {
+			return err
+		}
+		if fd == nil {
+			continue
+		}
+		full := prefix
+		if t, ok := fd["T"].(str); ok {
+			if full != "" {
+				full += "."
+			}
+			full += textString(t)
+		}
+		if kids, err := d.resolve(fd["Kids"]); err == nil {
+			if ka, ok := kids.(array); ok {
+				if err := d.collect(ka, full, depth+1, seen, out); err != nil {
+					return err
+				}
+			}
+		}
+		if fd["FT"] != name("Sig") {
+			continue
+		}
+		if v, ok := fd["V"].(ref); ok {
+			*out = append(*out, fieldSig{full, v})
+		}
+	}
+	return nil
+}
+
+// check reads one signature dictionary and verifies it.
+func (d *document) check(ctx context.Context, fs fieldSig, opts verify.Options) (Signature, error) {
+	s := Signature{Field: fs.name}
+	e, ok := d.entries[fs.ref.num]
+	if !ok || e.inStream {
+		s.ByteRangeProblem = "the signature dictionary is not a top-level object"
+		return s, nil
+	}
+	o, l, err := d.objectAt(e.offset, fs.ref.num)
+	if err != nil {
+		s.ByteRangeProblem = err.Error()
+		return s, nil
+	}
+	sd, _ := o.(dict)
+	if sf, ok := sd["SubFilter"].(name); ok {
+		s.SubFilter = string(sf)
+	}
+	if m, ok := sd["M"].(str); ok {
+		s.SigningTime = textString(m)
+	}
+	if s.SubFilter != "ETSI.CAdES.detached" && s.SubFilter != "adbe.pkcs7.detached" {
+		s.ByteRangeProblem = "unsupported /SubFilter " + s.SubFilter
+		return s, nil
+	}
+	ba, _ := sd["ByteRange"].(array)
+	for _, v := range ba {
+		n, ok := v.(int)
+		if !ok {
+			break
+		}
+		s.ByteRange = append(s.ByteRange, n)
+	}
+	contents, ok := sd["Contents"].(str)
+	hp, hok := l.hex["Contents"]
+	br := s.ByteRange
+	data := d.data
+	switch {
+	case len(br) != 4 || len(ba) != 4:
+		s.ByteRangeProblem = "/ByteRange is not four integers"
+	case !ok || !hok:
+		s.ByteRangeProblem = "/Contents is not a hexadecimal string"
+	case br[0] != 0:
+		s.ByteRangeProblem = "/ByteRange does not start at 0"
+	case br[1] < 0 || br[2] < br[1] || br[3] < 0 || br[2]+br[3] > len(data):
+		s.ByteRangeProblem = "/ByteRange is out of the file"
+	case br[1] != hp.start || br[2] != hp.end:
+		s.ByteRangeProblem = "/ByteRange leaves out more or less than /Contents"
+	case !revisionEnd(data[:br[2]+br[3]]):
+		s.ByteRangeProblem = "/ByteRange does not end at the end of a revision"
+	default:
+		s.ByteRangeOK = true
+	}
+	if len(br) != 4 || !ok || br[1] < 0 || br[2] < br[1] || br[3] < 0 || br[2]+br[3] > len(data) || br[0] != 0 {
+		return s, nil
+	}
+	content := io.MultiReader(bytes.NewReader(data[:br[1]]), bytes.NewReader(data[br[2]:br[2]+br[3]]))
+	rep, err := verify.CMS(ctx, contents, content, opts)
+	if err != nil {
+		s.Report = &verify.Report{Indication: verify.TotalFailed}
+		s.ByteRangeProblem = joinProblem(s.ByteRangeProblem, "the CMS could not be read: "+err.Error())
+		s.ByteRangeOK = false
+		return s, nil
+	}
+	s.Report = rep
+	return s, nil
+}
+
+func joinProblem(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// revisionEnd says b ends with %%EOF and an optional end-of-line marker.
+func revisionEnd(b []byte) bool {
+	b = bytes.TrimRight(b, "\r\n")
+	return bytes.HasSuffix(b, []byte("%%EOF"))
+}
+
+// textString decodes a PDF text string (§7.9.2.2): UTF-16BE with a BOM, or
+// PDFDocEncoding, read here as Latin-1.
+func textString(b []byte) string {
+	if len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF {
+		var rs []rune
+		for i := 2; i+1 < len(b); i += 2 {
+			u := rune(b[i])<<8 | rune(b[i+1])
+			if u >= 0xD800 && u < 0xDC00 && i+3 < len(b) {
+				lo := rune(b[i+2])<<8 | rune(b[i+3])
+				u = 0x10000 + (u-0xD800)<<10 + (lo - 0xDC00)
+				i += 2
+			}
+			rs = append(rs, u)
+		}
+		return string(rs)
+	}
+	rs := make([]rune, len(b))
+	for i, c := range b {
+		rs[i] = rune(c)
+	}
+	return string(rs)
+}
