@@ -1,0 +1,165 @@
+package pdf
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// tool returns the path of an external program. Outside CI a missing tool
+// skips the test; in CI (env CI set) it fails it.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s not installed (make deps)", name)
+		}
+		t.Skipf("%s not installed; skipping (make deps installs it)", name)
+	}
+	return p
+}
+
+// writeSample writes a sample document into a temporary file.
+func writeSample(t *testing.T, payload string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(p, sampleDoc(t, payload).Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func run(t *testing.T, name string, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+func TestQPDFCheck(t *testing.T) {
+	q := tool(t, "qpdf")
+	out, err := run(t, q, "--check", writeSample(t, shortPayload))
+	if err != nil || strings.Contains(strings.ToLower(out), "warning") || strings.Contains(strings.ToLower(out), "error:") {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+}
+
+func TestPDFFontsEmbedded(t *testing.T) {
+	pf := tool(t, "pdffonts")
+	out, err := run(t, pf, writeSample(t, shortPayload))
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 4 { // header, rule, regular, bold
+		t.Fatalf("pdffonts lists too few fonts:\n%s", out)
+	}
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		// name type… encoding emb sub uni obj gen
+		if len(f) < 7 || f[len(f)-5] != "yes" || f[len(f)-4] != "yes" || f[len(f)-3] != "yes" {
+			t.Errorf("font not embedded, subset and mapped to Unicode: %q", l)
+		}
+	}
+}
+
+func TestPDFInfo(t *testing.T) {
+	pi := tool(t, "pdfinfo")
+	out, err := run(t, pi, "-isodates", writeSample(t, shortPayload))
+	if err != nil {
+		t.Fatalf("pdfinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"Title:           Акт приёма-передачи документов",
+		"Author:          Иванов Иван Иванович",
+		"Producer:        podpis",
+		"Metadata Stream: yes",
+		"JavaScript:      no",
+		"Encrypted:       no",
+		"Pages:           1",
+		"CreationDate:    2026-11-23T12:30:00+03",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pdfinfo lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPDFToText(t *testing.T) {
+	pt := tool(t, "pdftotext")
+	out, err := run(t, pt, writeSample(t, shortPayload), "-")
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Акт приёма-передачи документов № 17", "ЭЛЕКТРОННОЙ ПОДПИСЬЮ",
+		"Владелец: Иванов Иван Иванович, ООО «Ромашка»", "Съешь", "Страница 1 из 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pdftotext lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestQRReadBack renders the page at 300 dpi and decodes the QR code with
+// zbarimg (an independent decoder): it must give back exactly the payload.
+func TestQRReadBack(t *testing.T) {
+	ppm, zbar := tool(t, "pdftoppm"), tool(t, "zbarimg")
+	for name, payload := range map[string]string{"short": shortPayload, "long": longPayload} {
+		t.Run(name, func(t *testing.T) {
+			if name == "long" && len([]rune(payload)) < 500 {
+				t.Fatalf("long payload has %d characters", len([]rune(payload)))
+			}
+			p := writeSample(t, payload)
+			png := filepath.Join(filepath.Dir(p), "page")
+			if out, err := run(t, ppm, "-r", "300", "-png", "-singlefile", p, png); err != nil {
+				t.Fatalf("pdftoppm: %v\n%s", err, out)
+			}
+			cmd := exec.Command(zbar, "--raw", "-q", "-Sbinary", png+".png")
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("zbarimg: %v", err)
+			}
+			got := strings.TrimSuffix(string(out), "\n")
+			if got != payload {
+				t.Fatalf("zbarimg read %q, want %q", got, payload)
+			}
+		})
+	}
+}
+
+// TestPreflight runs Apache PDFBox Preflight as PDFA2B.md §3 says. Its
+// validator is PDF/A-1b, so the one expected error is 7.11.2 (part must be 1).
+func TestPreflight(t *testing.T) {
+	java := tool(t, "java")
+	j := "/usr/share/java/"
+	var cp []string
+	for _, jar := range []string{"preflight", "pdfbox2", "xmpbox", "fontbox2", "commons-logging", "javax.activation", "jaxb-api"} {
+		if _, err := os.Stat(j + jar + ".jar"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s.jar missing (make deps)", jar)
+			}
+			t.Skipf("%s.jar missing; skipping (make deps installs it)", jar)
+		}
+		cp = append(cp, j+jar+".jar")
+	}
+	for name, payload := range map[string]string{"short": shortPayload, "long": longPayload} {
+		t.Run(name, func(t *testing.T) {
+			out, _ := run(t, java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", writeSample(t, payload))
+			codes := regexp.MustCompile(`(?m)^(\d+(?:\.\d+)*) : (.*)$`).FindAllStringSubmatch(out, -1)
+			if len(codes) == 0 && !strings.Contains(out, "is a valid PDF/A-1b file") {
+				t.Fatalf("preflight gave no verdict:\n%s", out)
+			}
+			for _, c := range codes {
+				if c[1] != "7.11.2" {
+					t.Errorf("preflight: %s : %s", c[1], c[2])
+				}
+			}
+		})
+	}
+}
