@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -50,15 +49,11 @@ func parseHashAlg(s string) (gost3410.Hash, error) {
 
 // hashFile streams the file (or stdin for "-") through h.
 func hashFile(stdin io.Reader, name string, h gost3410.Hash) ([]byte, error) {
-	var r io.Reader = stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r = f
+	r, closeIn, err := openInput(stdin, name)
+	if err != nil {
+		return nil, err
 	}
+	defer closeIn()
 	d := h.New()
 	if _, err := io.Copy(d, r); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
