@@ -3,7 +3,9 @@ package pdfsign
 import (
 	"bytes"
 	"context"
+	"github.com/podpis/podpis/gost/gost3410"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -68,6 +70,36 @@ func TestRealWorldPDFs(t *testing.T) {
 			}
 			if c := res.Signatures[0].Report.Signatures[0].Code; c != verify.CodeContentMismatch {
 				t.Errorf("tampered: %s", c)
+			}
+		})
+	}
+}
+
+// Signing other people's signed PDFs adds a signature and keeps theirs:
+// their CMS still verifies and reports our update as a later signature.
+func TestRealWorldCoSign(t *testing.T) {
+	p := gostPKI(t, gost3410.TC26256A)
+	for _, name := range []string{"okular-gost-bes.pdf", "acrobat-cryptopro-cades-xlt1.pdf"} {
+		t.Run(name, func(t *testing.T) {
+			data := realworld(t, "pdf", name)
+			signed := mustSign(t, data, p, Options{})
+			res := mustVerify(t, signed, p.opts())
+			if len(res.Signatures) != 2 {
+				t.Fatalf("%d signatures", len(res.Signatures))
+			}
+			theirs, ours := res.Signatures[0], res.Signatures[1]
+			wantValid(t, ours)
+			if !theirs.ByteRangeOK || !theirs.Modified || theirs.LaterSignatures != 1 {
+				t.Errorf("their signature: %+v", theirs)
+			}
+			if c := theirs.Report.Signatures[0].Code; c == verify.CodeContentMismatch || c == verify.CodeSignatureInvalid {
+				t.Errorf("their signature: %s", c)
+			}
+			if qpdf, err := exec.LookPath("qpdf"); err == nil {
+				f := writeFile(t, "signed.pdf", signed)
+				if out, err := exec.Command(qpdf, "--check", f).CombinedOutput(); err != nil {
+					t.Errorf("qpdf --check: %v\n%s", err, out)
+				}
 			}
 		})
 	}

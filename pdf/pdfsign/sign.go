@@ -52,17 +52,30 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 	if _, err := in.ReadAt(data, 0); err != nil && err != io.EOF {
 		return fmt.Errorf("pdfsign: reading: %w", err)
 	}
-	signed, err := SignBytes(ctx, data, signer, opts)
+	upd, err := signUpdate(ctx, data, signer, opts)
 	if err != nil {
 		return err
 	}
-	_, err = out.Write(signed)
+	if _, err := out.Write(data); err != nil {
+		return err
+	}
+	_, err = out.Write(upd)
 	return err
 }
 
 // SignBytes is Sign for a PDF in memory; it returns the signed file and
 // leaves data unchanged.
 func SignBytes(ctx context.Context, data []byte, signer sign.Signer, opts Options) ([]byte, error) {
+	upd, err := signUpdate(ctx, data, signer, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(data)+len(upd))
+	return append(append(out, data...), upd...), nil
+}
+
+// signUpdate returns the incremental update that signs data.
+func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -210,10 +223,7 @@ func SignBytes(ctx context.Context, data []byte, signer sign.Signer, opts Option
 		panic("pdfsign: internal error: signature larger than reserved")
 	}
 	hex.Encode(upd[holeStart+1:], sig)
-
-	outBuf := make([]byte, 0, total)
-	outBuf = append(outBuf, data...)
-	return append(outBuf, upd...), nil
+	return upd, nil
 }
 
 // contentsSize is the room reserved for the SignedData, computed from what
