@@ -8,9 +8,14 @@ BENCHFLAGS  ?=
 # Debian packages the project needs: OpenSSL with the GOST engine (the test
 # oracle and the benchmark reference); a C compiler with OpenSSL and PKCS#11
 # (p11-kit) headers for the benchmark harness and the GOST test token
-# (testdata/gosttoken); SoftHSM2 and OpenSC's pkcs11-tool for token tests.
+# (testdata/gosttoken); SoftHSM2 and OpenSC's pkcs11-tool for token tests;
+# the PDF oracles (qpdf, poppler's pdffonts/pdfinfo/pdftoppm/pdfsig, zbarimg,
+# PDFBox Preflight on a headless JRE — spec/pdfa/PDFA2B.md §3) and xmllint for
+# the МЧД schema.
 DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make \
-	libp11-kit-dev softhsm2 opensc
+	libp11-kit-dev softhsm2 opensc \
+	qpdf poppler-utils zbar-tools libpdfbox2-java libactivation-java libjaxb-api-java \
+	default-jre-headless libxml2-utils
 
 .PHONY: all deps build gosttoken test vet lint bench fuzz demo clean
 
