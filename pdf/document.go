@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/podpis/podpis/pdf/internal/icc"
@@ -145,7 +146,8 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 	// XMP stays uncompressed (PDFA2B.md §1 "Metadata").
 	ow.stream(meta, "/Type /Metadata /Subtype /XML", xmpPacket(&d.opts, d.created), false)
 	ow.obj(info, infoDict(&d.opts, d.created))
-	ow.stream(profile, "/N 3", icc.SRGB, true)
+	ow.offsets[profile-1] = ow.buf.Len()
+	ow.buf.WriteString(iccObject(profile))
 
 	id := d.opts.ID
 	if id == nil {
@@ -165,4 +167,15 @@ func (d *Document) footer(i int) []byte {
 	w := regular.width(s, 8)
 	p.Text((A4Width-w)/2, A4Height-d.opts.Margin/2, s, st)
 	return p.content.Bytes()
+}
+
+var (
+	iccOnce sync.Once
+	iccData []byte // the Flate-compressed profile, computed once
+)
+
+// iccObject returns the output intent's ICC profile stream as object n.
+func iccObject(n int) string {
+	iccOnce.Do(func() { iccData = deflate(icc.SRGB) })
+	return fmt.Sprintf("%d 0 obj\n<< /N 3 /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream\nendobj\n", n, len(iccData), iccData)
 }

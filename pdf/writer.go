@@ -5,7 +5,9 @@ import (
 	"compress/zlib"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 )
 
@@ -63,14 +65,22 @@ func streamObject(n int, dict string, data []byte, compress bool) string {
 }
 
 // deflate compresses with a fixed level; compress/zlib is deterministic
-// for a given Go version, which keeps the output byte-identical.
+// for a given Go version, which keeps the output byte-identical. Writers
+// are pooled: each holds about a megabyte of tables.
 func deflate(data []byte) []byte {
 	var b bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
+	zw := zlibPool.Get().(*zlib.Writer)
+	zw.Reset(&b)
 	zw.Write(data)
 	zw.Close()
+	zlibPool.Put(zw)
 	return b.Bytes()
 }
+
+var zlibPool = sync.Pool{New: func() any {
+	zw, _ := zlib.NewWriterLevel(io.Discard, zlib.BestCompression)
+	return zw
+}}
 
 // finish writes the xref table and trailer and returns the whole file.
 func (w *objWriter) finish(root, info int, id []byte) []byte {

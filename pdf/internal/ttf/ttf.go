@@ -36,7 +36,11 @@ type Font struct {
 }
 
 // Parse reads a TrueType font (sfnt version 0x00010000 or "true").
-func Parse(b []byte) (*Font, error) {
+func Parse(b []byte) (*Font, error) { return parse(b, true) }
+
+// parse reads a font; withCmap = false accepts fonts without a cmap (as
+// the subsets this package writes for PDF, which address glyphs by index).
+func parse(b []byte, withCmap bool) (*Font, error) {
 	if len(b) < 12 {
 		return nil, malformed("short header")
 	}
@@ -59,7 +63,7 @@ func Parse(b []byte) (*Font, error) {
 		f.tables[tag] = b[off : off+ln]
 	}
 	for _, t := range []string{"head", "hhea", "maxp", "hmtx", "loca", "glyf", "cmap"} {
-		if f.tables[t] == nil {
+		if f.tables[t] == nil && (t != "cmap" || withCmap) {
 			return nil, malformed("missing table " + t)
 		}
 	}
@@ -135,6 +139,9 @@ func Parse(b []byte) (*Font, error) {
 		f.ItalicAngle = float64(int32(binary.BigEndian.Uint32(post[4:]))) / 65536
 		f.FixedPitch = binary.BigEndian.Uint32(post[12:]) != 0
 	}
+	if !withCmap {
+		return f, nil
+	}
 	var err error
 	if f.cmap, err = parseCmap(f.tables["cmap"], f.NumGlyphs); err != nil {
 		return nil, err
@@ -207,11 +214,16 @@ func parseCmap(b []byte, numGlyphs int) (map[rune]uint16, error) {
 		if ng < 0 || ng > (len(best)-16)/12 {
 			return nil, malformed("cmap format 12 groups")
 		}
+		total := 0
 		for i := range ng {
 			g := best[16+12*i:]
 			start, end, gid := binary.BigEndian.Uint32(g), binary.BigEndian.Uint32(g[4:]), binary.BigEndian.Uint32(g[8:])
 			if end < start || end > 0x10FFFF || end-start > 0x10000 {
 				return nil, malformed("cmap format 12 group")
+			}
+			// Bound the work: Unicode has 0x110000 code points.
+			if total += int(end-start) + 1; total > 0x110000 {
+				return nil, malformed("cmap format 12 too large")
 			}
 			for c := start; c <= end; c++ {
 				if id := gid + (c - start); id < uint32(numGlyphs) {
