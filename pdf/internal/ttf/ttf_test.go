@@ -35,7 +35,7 @@ func tinyFont() []byte {
 	binary.BigEndian.PutUint16(hhea[34:], 2) // numberOfHMetrics
 	maxp := be16(0, 0x5000, 3)               // version 0.5, numGlyphs
 	hmtx := be16(500, 0, 600, 100, 100)      // two long metrics, one lsb
-	cmap := append(be16(0, 1, 3, 1, 0, 12), // one subtable (3,1) at offset 12
+	cmap := append(be16(0, 1, 3, 1, 0, 12),  // one subtable (3,1) at offset 12
 		be16(4, 32, 0, 4, 4, 1, 0, 'B', 0xFFFF, 0, 'A', 0xFFFF, 1-'A', 1, 0, 0)...)
 	return writeSfnt(map[string][]byte{
 		"head": head, "hhea": hhea, "maxp": maxp, "hmtx": hmtx,
