@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -138,5 +139,6 @@ func (a *Appearance) Objects(first int) []Object {
 	for _, f := range faces {
 		objs = append(objs, fontObjects(f, a.use.glyphs[f], nums[f], alloc)...)
 	}
+	slices.SortFunc(objs, func(x, y Object) int { return x.Num - y.Num })
 	return objs
 }
