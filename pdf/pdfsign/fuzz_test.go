@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/podpis/podpis/gost/gost3410"
+
 	"github.com/podpis/podpis/verify"
 )
 
@@ -14,7 +16,19 @@ import (
 // one and one with cross-reference and object streams.
 func FuzzVerify(f *testing.F) {
 	f.Add(minimalPDF(1, 0))
+	p := gostPKI(f, gost3410.TC26256A)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Sign reads the same structures and writes some back; whatever it
+		// signs must verify.
+		if signed, err := SignBytes(context.Background(), data, p.signer, Options{}); err == nil {
+			res, err := Verify(context.Background(), signed, p.opts())
+			if err != nil {
+				t.Fatalf("signed file unreadable: %v", err)
+			}
+			if n := len(res.Signatures); n == 0 || !res.Signatures[n-1].Valid() {
+				t.Fatalf("own signature not valid: %+v", res.Signatures)
+			}
+		}
 		res, err := Verify(context.Background(), data, verify.Options{})
 		if err == nil && res == nil {
 			t.Fatal("nil result without error")

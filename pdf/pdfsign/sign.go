@@ -92,7 +92,15 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	// New objects take numbers above every one in use, whatever /Size
+	// claims.
 	size, _ := d.trailer["Size"].(int)
+	for n := range d.entries {
+		size = max(size, n+1)
+	}
+	for n := range d.free {
+		size = max(size, n+1)
+	}
 	if size <= 0 || size > 1<<23 {
 		return nil, formatErr("bad trailer /Size")
 	}
