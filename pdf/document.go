@@ -52,6 +52,7 @@ type Document struct {
 	created time.Time
 	pages   []*Page
 	use     *fontUse
+	images  []*Image // in order of first use: /Im1, /Im2 …
 	y       float64 // flow cursor: distance from the top of the current page
 }
 
@@ -119,7 +120,17 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 	for _, f := range faces {
 		fontNums[f] = ow.alloc()
 	}
-	resources := "<< " + fontResources(faces, fontNums) + " >>"
+	var xobj strings.Builder
+	imageNums := make([]int, len(d.images))
+	for i := range d.images {
+		imageNums[i] = ow.alloc()
+		fmt.Fprintf(&xobj, " /Im%d %d 0 R", i+1, imageNums[i])
+	}
+	resources := "<< " + fontResources(faces, fontNums)
+	if len(d.images) > 0 {
+		resources += " /XObject <<" + xobj.String() + " >>"
+	}
+	resources += " >>"
 
 	var kids []string
 	for i, p := range d.pages {
@@ -132,6 +143,9 @@ func (d *Document) WriteTo(w io.Writer) (int64, error) {
 			data = append(append([]byte(nil), data...), footers[i]...)
 		}
 		ow.stream(cn, "", data, true)
+	}
+	for i, im := range d.images {
+		ow.put(im.object(imageNums[i]))
 	}
 	for _, f := range faces {
 		for _, o := range fontObjects(f, d.use.glyphs[f], fontNums[f], ow.alloc) {
