@@ -53,7 +53,7 @@ type Document struct {
 	pages   []*Page
 	use     *fontUse
 	images  []*Image // in order of first use: /Im1, /Im2 …
-	y       float64 // flow cursor: distance from the top of the current page
+	y       float64  // flow cursor: distance from the top of the current page
 }
 
 // New starts a document with one empty page.
