@@ -1,0 +1,233 @@
+package mchd
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Namespace is the XML namespace of EMCHD_1 (FORMAT.md §2).
+const Namespace = "urn://x-artefacts/EMCHD_1"
+
+// FormatVersion is the only allowed value of @ВерсФорм.
+const FormatVersion = "EMCHD_1"
+
+// ProfileBasic is the @ПрЭлФорм value of the basic business profile
+// (FORMAT.md §4.1).
+const ProfileBasic = "00000000"
+
+// header is the XML declaration real files carry (FORMAT.md §2).
+const header = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+// Document is an EMCHD_1 power of attorney (Доверенность). Exactly one of
+// POA and Retrust is set.
+type Document struct {
+	XMLName xml.Name `xml:"urn://x-artefacts/EMCHD_1 Доверенность"`
+
+	// OtherInfo is ИнСвед, other information as free text.
+	OtherInfo string `xml:"ИнСвед,omitempty"`
+	// KND is Документ/@КНД, the form code (1110415 in the tax profile).
+	KND string `xml:"-"`
+	// POA is Документ/Довер, an original power of attorney.
+	POA *POA `xml:"-"`
+	// Retrust is Документ/Передов, a power of attorney issued by retrust.
+	Retrust *Retrust `xml:"-"`
+
+	// Version is @ВерсФорм, always FormatVersion (required).
+	Version string `xml:"ВерсФорм,attr"`
+	// Profile is @ПрЭлФорм, 8 flags of 0 or 1 (required, FORMAT.md §4.1).
+	Profile string `xml:"ПрЭлФорм,attr"`
+	// FileID is @ИдФайл, the file name without .xml (required).
+	FileID string `xml:"ИдФайл,attr"`
+	// TaxFileID is @ИдФайлНО, the identifier for tax authorities.
+	TaxFileID string `xml:"ИдФайлНО,attr,omitempty"`
+	// OID is @OID, the external identifier of an ESIA object.
+	OID string `xml:"OID,attr,omitempty"`
+
+	raw []byte
+}
+
+// POA is an original power of attorney (Довер).
+type POA struct {
+	// Info is СвДов (required).
+	Info POAInfo `xml:"СвДов"`
+	// Principals is СвДоверит (one or more).
+	Principals []Principal `xml:"СвДоверит"`
+	// Representatives is СвУпПред (one or more).
+	Representatives []Representative `xml:"СвУпПред"`
+	// Powers is СвПолн (required).
+	Powers Powers `xml:"СвПолн"`
+	// Notary is СвНотУд.
+	Notary *NotaryCertification `xml:"СвНотУд,omitempty"`
+}
+
+// body is Документ, the choice between Довер and Передов.
+type body struct {
+	POA     *POA     `xml:"Довер,omitempty"`
+	Retrust *Retrust `xml:"Передов,omitempty"`
+	KND     string   `xml:"КНД,attr,omitempty"`
+}
+
+// wire is Document as encoding/xml sees it: Документ becomes a field.
+type wire struct {
+	XMLName   xml.Name `xml:"urn://x-artefacts/EMCHD_1 Доверенность"`
+	OtherInfo string   `xml:"ИнСвед,omitempty"`
+	Body      body     `xml:"Документ"`
+	Version   string   `xml:"ВерсФорм,attr"`
+	Profile   string   `xml:"ПрЭлФорм,attr"`
+	FileID    string   `xml:"ИдФайл,attr"`
+	TaxFileID string   `xml:"ИдФайлНО,attr,omitempty"`
+	OID       string   `xml:"OID,attr,omitempty"`
+}
+
+// Info returns the data of this POA: СвДов of an original, СвПереДовер of a
+// retrust, or nil if the document has neither.
+func (d *Document) Info() *POAInfo {
+	switch {
+	case d.POA != nil:
+		return &d.POA.Info
+	case d.Retrust != nil:
+		return &d.Retrust.Info
+	}
+	return nil
+}
+
+// Raw returns the bytes the document was parsed from, or nil for a document
+// built in memory. These are the bytes a signature covers: store and ship
+// them, never Marshal's output, once the document is signed.
+func (d *Document) Raw() []byte { return d.raw }
+
+// ErrMalformed is returned (wrapped) by Parse for input that is not a
+// well-formed EMCHD_1 document.
+var ErrMalformed = errors.New("mchd: malformed document")
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Parse reads an EMCHD_1 document. It accepts any well-formed document in the
+// EMCHD_1 namespace whose Документ holds Довер or Передов; it does not check
+// the XSD facets or business rules. The document keeps a copy of data,
+// returned by Raw. Errors wrap ErrMalformed and fit on one line.
+func Parse(data []byte) (*Document, error) {
+	in := bytes.TrimPrefix(data, bom)
+	var w wire
+	dec := xml.NewDecoder(bytes.NewReader(in))
+	if err := dec.Decode(&w); err != nil {
+		return nil, malformed(err.Error())
+	}
+	// Anything but whitespace, comments and processing instructions after
+	// the root element makes the file ill-formed.
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			if err.Error() == "EOF" {
+				break
+			}
+			return nil, malformed(err.Error())
+		}
+		switch t := tok.(type) {
+		case xml.Comment, xml.ProcInst:
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) != 0 {
+				return nil, malformed("text after the root element")
+			}
+		default:
+			return nil, malformed("content after the root element")
+		}
+	}
+	switch {
+	case w.Body.POA == nil && w.Body.Retrust == nil:
+		return nil, malformed("Документ has neither Довер nor Передов")
+	case w.Body.POA != nil && w.Body.Retrust != nil:
+		return nil, malformed("Документ has both Довер and Передов")
+	}
+	d := &Document{
+		XMLName:   w.XMLName,
+		OtherInfo: w.OtherInfo,
+		KND:       w.Body.KND,
+		POA:       w.Body.POA,
+		Retrust:   w.Body.Retrust,
+		Version:   w.Version,
+		Profile:   w.Profile,
+		FileID:    w.FileID,
+		TaxFileID: w.TaxFileID,
+		OID:       w.OID,
+		raw:       bytes.Clone(data),
+	}
+	return d, nil
+}
+
+func malformed(msg string) error {
+	msg = strings.Join(strings.Fields(msg), " ")
+	return fmt.Errorf("%w: %s", ErrMalformed, msg)
+}
+
+// Marshal writes d as real files are written (FORMAT.md §2): UTF-8 without
+// BOM, the XML declaration, two-space indent, LF line ends, elements in XSD
+// order, empty elements self-closed. The output is deterministic. It does not
+// return d.Raw(): for a signed document use Raw.
+func Marshal(d *Document) ([]byte, error) {
+	if d == nil {
+		return nil, errors.New("mchd: nil document")
+	}
+	if (d.POA == nil) == (d.Retrust == nil) {
+		return nil, errors.New("mchd: exactly one of POA and Retrust must be set")
+	}
+	w := wire{
+		XMLName:   xml.Name{Space: Namespace, Local: "Доверенность"},
+		OtherInfo: d.OtherInfo,
+		Body:      body{POA: d.POA, Retrust: d.Retrust, KND: d.KND},
+		Version:   d.Version,
+		Profile:   d.Profile,
+		FileID:    d.FileID,
+		TaxFileID: d.TaxFileID,
+		OID:       d.OID,
+	}
+	out, err := xml.MarshalIndent(&w, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("mchd: %w", err)
+	}
+	var b bytes.Buffer
+	b.Grow(len(header) + len(out) + 1)
+	b.WriteString(header)
+	b.Write(selfClose(out))
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// selfClose rewrites the empty elements encoding/xml writes as <a x="1"></a>
+// into <a x="1" />, and the &#34; escape into &quot;, as .NET-made real files
+// have them. Neither changes the XML infoset. encoding/xml escapes < and > in
+// attribute values and text, so a bare < or > is always markup.
+func selfClose(in []byte) []byte {
+	out := make([]byte, 0, len(in))
+	last := 0 // in[last:] not yet copied
+	for i := 0; ; {
+		k := bytes.Index(in[i:], []byte("></"))
+		if k < 0 {
+			break
+		}
+		k += i
+		i = k + 3
+		end := bytes.IndexByte(in[k+3:], '>')
+		if end < 0 {
+			break
+		}
+		name := in[k+3 : k+3+end]
+		start := bytes.LastIndexByte(in[:k], '<')
+		if start < 0 || start < last {
+			continue
+		}
+		tag := in[start+1 : k]
+		if !bytes.HasPrefix(tag, name) || (len(tag) > len(name) && tag[len(name)] != ' ') {
+			continue
+		}
+		out = append(out, in[last:k]...)
+		out = append(out, " />"...)
+		last = k + 3 + end + 1
+		i = last
+	}
+	out = append(out, in[last:]...)
+	return bytes.ReplaceAll(out, []byte("&#34;"), []byte("&quot;"))
+}
