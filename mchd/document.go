@@ -164,9 +164,11 @@ func malformed(msg string) error {
 }
 
 // Marshal writes d as real files are written (FORMAT.md §2): UTF-8 without
-// BOM, the XML declaration, two-space indent, LF line ends, elements in XSD
-// order, empty elements self-closed. The output is deterministic. It does not
-// return d.Raw(): for a signed document use Raw.
+// BOM, the XML declaration, two-space indent, LF line ends and no final line
+// end, elements in XSD order, empty elements self-closed, the root element
+// laid out as the FNS service writes it. For the two real samples of
+// FORMAT.md §12 the output is byte-identical to the file. The output is
+// deterministic. It never returns d.Raw(): for a signed document use Raw.
 func Marshal(d *Document) ([]byte, error) {
 	if d == nil {
 		return nil, errors.New("mchd: nil document")
@@ -188,13 +190,29 @@ func Marshal(d *Document) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mchd: %w", err)
 	}
+	// Lay the root start tag out as the FNS service does: the unused xsi and
+	// xsd declarations first, the default namespace after the attributes.
+	// encoding/xml writes the default namespace first and escapes '>' in
+	// attribute values, so the first '>' ends the root start tag.
+	out, ok := bytes.CutPrefix(out, []byte(`<Доверенность xmlns="`+Namespace+`"`))
+	end := bytes.IndexByte(out, '>')
+	if !ok || end < 0 {
+		panic("mchd: internal error: unexpected root element from encoding/xml")
+	}
 	var b bytes.Buffer
-	b.Grow(len(header) + len(out) + 1)
+	b.Grow(len(header) + len(rootOpen) + len(out) + len(rootNS))
 	b.WriteString(header)
-	b.Write(selfClose(out))
-	b.WriteByte('\n')
+	b.WriteString(rootOpen)
+	b.Write(out[:end])
+	b.WriteString(rootNS)
+	b.Write(selfClose(out[end:]))
 	return b.Bytes(), nil
 }
+
+const (
+	rootOpen = `<Доверенность xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"`
+	rootNS   = ` xmlns="` + Namespace + `"`
+)
 
 // selfClose rewrites the empty elements encoding/xml writes as <a x="1"></a>
 // into <a x="1" />, and the &#34; escape into &quot;, as .NET-made real files

@@ -44,6 +44,10 @@ func TestSamplesRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameXML(t, data, out)
+			// Real files are written exactly as Marshal writes them.
+			if !bytes.Equal(out, data) {
+				t.Errorf("Marshal output is not byte-identical to the real file:\n%s", out)
+			}
 			xmllint(t, out)
 			// The .NET-style details of real files are reproduced too.
 			if !bytes.HasPrefix(out, []byte(header)) {
