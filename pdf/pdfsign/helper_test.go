@@ -20,7 +20,11 @@ import (
 // minimalPDF writes a PDF 1.7 with a classic cross-reference table and
 // pages pages, each with a short content stream; pad adds that many bytes
 // of comment-free stream data to the first page, for size.
-func minimalPDF(pages, pad int) []byte {
+func minimalPDF(pages, pad int) []byte { return minimalPDFICC(pages, pad, nil) }
+
+// minimalPDFICC is minimalPDF with an sRGB output intent (ISO 19005-2
+// §6.2.3) made of the ICC profile icc when it is not nil.
+func minimalPDFICC(pages, pad int, icc []byte) []byte {
 	var b bytes.Buffer
 	var offs []int
 	obj := func(body string) {
@@ -28,7 +32,11 @@ func minimalPDF(pages, pad int) []byte {
 		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), body)
 	}
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	intent := ""
+	if icc != nil {
+		intent = fmt.Sprintf(" /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB) /DestOutputProfile %d 0 R >>]", 3+2*pages)
+	}
+	obj("<< /Type /Catalog /Pages 2 0 R" + intent + " >>")
 	kids := ""
 	for i := range pages {
 		kids += fmt.Sprintf("%d 0 R ", 3+2*i)
@@ -41,6 +49,9 @@ func minimalPDF(pages, pad int) []byte {
 			content += "%" + string(bytes.Repeat([]byte("x"), pad)) + "\n"
 		}
 		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	}
+	if icc != nil {
+		obj(fmt.Sprintf("<< /N 3 /Length %d >>\nstream\n%s\nendstream", len(icc), icc))
 	}
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(offs)+1)

@@ -42,6 +42,9 @@ func preflight(t *testing.T, data []byte) []string {
 func TestSignKeepsPDFA(t *testing.T) {
 	p := gostPKI(t, gost3410.TC26256A)
 	inputs := map[string][]byte{"minimal": minimalPDF(1, 0)}
+	if icc, err := os.ReadFile("/usr/share/color/icc/sRGB.icc"); err == nil {
+		inputs["minimal with sRGB intent"] = minimalPDFICC(1, 0, icc)
+	}
 	if gs, err := exec.LookPath("gs"); err == nil {
 		dir := t.TempDir()
 		ps := filepath.Join(dir, "in.ps")
@@ -56,7 +59,13 @@ func TestSignKeepsPDFA(t *testing.T) {
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) {
 			before := preflight(t, data)
-			signed := mustSign(t, mustSign(t, data, p, Options{}), p, Options{})
+			// An invisible signature, then a visible one (drawn in the default
+			// DeviceGray, which needs an output intent) when a font is at hand.
+			var st *Stamp
+			if f, err := os.ReadFile(dejaVu); err == nil && name == "minimal with sRGB intent" {
+				st = &Stamp{Rect: [4]float64{300, 60, 560, 160}, Font: f}
+			}
+			signed := mustSign(t, mustSign(t, data, p, Options{}), p, Options{Stamp: st})
 			after := preflight(t, signed)
 			t.Logf("Preflight: %q", after)
 			if !slices.Equal(before, after) {

@@ -2,11 +2,13 @@ package pdfsign
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -28,6 +30,8 @@ type Options struct {
 	Time time.Time
 	// Reason and Location go into the signature dictionary when set.
 	Reason, Location string
+	// Stamp, when set, makes the signature visible; nil means invisible.
+	Stamp *Stamp
 }
 
 // maxSize bounds what Sign accepts: the cross-reference stream writes
@@ -156,13 +160,40 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 	// The field merged with its widget (§12.7.3.1, §12.5.6.19): invisible,
 	// a zero-area rectangle, printable (/F 4) and with an empty appearance
 	// so that the file stays PDF/A (ISO 19005-2 §6.3.3).
+	rect := array{0, 0, 0, 0}
+	bbox := array{0, 0, 0, 0}
+	ap := dict{"Type": name("XObject"), "Subtype": name("Form"), "Resources": dict{}}
+	var apContent []byte
+	if st := opts.Stamp; st != nil {
+		r := st.Rect
+		w, h := r[2]-r[0], r[3]-r[1]
+		if w <= 0 || h <= 0 {
+			return nil, fmt.Errorf("pdfsign: the stamp rectangle is empty")
+		}
+		lines := st.Lines
+		if lines == nil {
+			lines = stampLines(signer.Certificate())
+		}
+		apContent, err = st.appearance(w, h, lines)
+		if err != nil {
+			return nil, err
+		}
+		apContent, err = deflate(apContent)
+		if err != nil {
+			return nil, err
+		}
+		ap["Filter"] = name("FlateDecode")
+		rect = array{num(r[0]), num(r[1]), num(r[2]), num(r[3])}
+		bbox = array{0, 0, num(w), num(h)}
+	}
+	ap["BBox"] = bbox
 	u.put(fieldNum, dict{
 		"Type": name("Annot"), "Subtype": name("Widget"), "FT": name("Sig"),
 		"T": str(fieldName), "V": ref{sigNum, 0}, "P": pageRef,
-		"Rect": array{0, 0, 0, 0}, "F": 4,
+		"Rect": rect, "F": 4,
 		"AP": dict{"N": ref{apNum, 0}},
 	})
-	u.putStream(apNum, dict{"Type": name("XObject"), "Subtype": name("Form"), "BBox": array{0, 0, 0, 0}}, nil)
+	u.putStream(apNum, ap, apContent)
 
 	// The signature dictionary (§12.8.1), written by hand so that the
 	// positions of /ByteRange and /Contents are known.
@@ -359,4 +390,21 @@ func (d *document) freeFieldName(fields array) string {
 			return n
 		}
 	}
+}
+
+// num writes a coordinate with at most two decimals.
+func num(v float64) real {
+	return real(strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64))
+}
+
+func deflate(b []byte) ([]byte, error) {
+	var out bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&out, zlib.BestCompression)
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
