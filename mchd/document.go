@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -113,7 +114,15 @@ func Parse(data []byte) (*Document, error) {
 	in := bytes.TrimPrefix(data, bom)
 	var w wire
 	dec := xml.NewDecoder(bytes.NewReader(in))
+	dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
+		// EMCHD_1 files are UTF-8; windows-1251 marks format 002
+		// (FORMAT.md §2.1), a different schema.
+		return nil, fmt.Errorf("encoding %q is not UTF-8, so not an EMCHD_1 file", label)
+	}
 	if err := dec.Decode(&w); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, malformed("no root element")
+		}
 		return nil, malformed(err.Error())
 	}
 	// Anything but whitespace, comments and processing instructions after
@@ -121,7 +130,7 @@ func Parse(data []byte) (*Document, error) {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			if err.Error() == "EOF" {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			return nil, malformed(err.Error())
