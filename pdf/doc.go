@@ -4,6 +4,7 @@
 //
 //	doc := pdf.New(pdf.Options{Title: "Акт", Created: t, PageNumbers: true})
 //	doc.Paragraph("Акт приёма-передачи", pdf.Style{Size: 16, Bold: true, Align: pdf.Center})
+//	doc.Runs([]pdf.Run{pdf.B("Основание:"), pdf.R(" договор № 42")}, pdf.Style{})
 //	doc.Table(pdf.Table{Header: true, Rows: rows})
 //	doc.QR(payload, pdf.Mm(40), pdf.Right, pdf.QRMedium)
 //	doc.Stamp(stamp, pdf.Mm(85), pdf.Left)
@@ -31,8 +32,26 @@
 //   - Determinism: the same content, Options.Created and Options.ID give a
 //     byte-identical file; a nil ID is derived from the content.
 //
+// Layout: Document's flow methods (Paragraph, Runs, Table, Image, QR,
+// Stamp, Space, Rule) place content at a cursor and break pages; Page's
+// methods (Text, TextBox, Line, Rect, FillRect, Image, QR, Stamp) draw at
+// fixed positions. Text wraps at spaces (inside a word only when it alone
+// is too wide), tables wrap cell text and repeat the header row on every
+// page, and Options.PageNumbers numbers the pages.
+//
+// QR codes are vector: the matrix from github.com/skip2/go-qrcode drawn as
+// filled rectangles (runs merged across rows) with the 4-module quiet zone;
+// modules smaller than 0.33 mm are refused (ErrQRTooDense) so a 300-dpi
+// rendering reads back.
+//
 // Signature stamps are drawn per GOST R 7.0.97-2016 (Stamp); StampAppearance
-// renders one as a self-contained Form XObject for a signature widget.
+// renders one as a self-contained Form XObject with its own fonts, as
+// numbered objects another writer (an incremental update) can append, for
+// the /AP /N of a signature widget.
+//
+// Images: PNG and JPEG (ParseImage); baseline JPEG passes through as
+// DCTDecode, the rest is stored as 8-bit RGB or grey with alpha flattened
+// onto white, so no soft masks.
 //
 // Coordinates are points (1/72 in) from the top-left corner of an A4 page,
 // y growing downwards; Mm converts millimetres. The package does not read

@@ -117,3 +117,9 @@ func (d *Document) Rule() {
 	d.Page().Line(d.opts.Margin, d.y, A4Width-d.opts.Margin, d.y, 0.5, Gray)
 	d.y += 3
 }
+
+// TextBox draws s wrapped to width w with its top at (x, y) and returns
+// the height used; for forms laid out at fixed positions.
+func (p *Page) TextBox(x, y, w float64, s string, st Style) float64 {
+	return drawLines(p, x, y, w, wrap(s, st, w), st)
+}
