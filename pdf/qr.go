@@ -108,8 +108,27 @@ func (p *Page) QR(x, y, size float64, payload string, level QRLevel) error {
 	return nil
 }
 
+// MinQRSize returns the smallest side in points, quiet zone included, at
+// which payload can be drawn at level without ErrQRTooDense.
+func MinQRSize(payload string, level QRLevel) (float64, error) {
+	q, err := qrcode.New(payload, level.lib())
+	if err != nil {
+		return 0, fmt.Errorf("pdf: QR code: %w", err)
+	}
+	q.DisableBorder = true
+	return float64(len(q.Bitmap())+2*quietZone) * minModule, nil
+}
+
 // QR adds a QR code of side size (quiet zone included) at the flow cursor.
 func (d *Document) QR(payload string, size float64, align Align, level QRLevel) error {
+	// Check before ensure, so a refused code leaves no empty page behind.
+	m, err := MinQRSize(payload, level)
+	if err != nil {
+		return err
+	}
+	if size < m {
+		return fmt.Errorf("%w: needs %.1f mm, has %.1f mm", ErrQRTooDense, m*25.4/72, size*25.4/72)
+	}
 	d.ensure(size)
 	x := d.opts.Margin
 	switch align {

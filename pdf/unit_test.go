@@ -88,6 +88,16 @@ func TestQRTooDense(t *testing.T) {
 	if err := d.QR(longPayload, Mm(15), Left, QRHigh); !errors.Is(err, ErrQRTooDense) {
 		t.Fatalf("err = %v, want ErrQRTooDense", err)
 	}
+	m, err := MinQRSize(longPayload, QRHigh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.QR(longPayload, m, Left, QRHigh); err != nil {
+		t.Fatalf("at MinQRSize: %v", err)
+	}
+	if d.Pages() != 1 {
+		t.Errorf("%d pages", d.Pages())
+	}
 }
 
 func TestMissingGlyph(t *testing.T) {
