@@ -279,3 +279,30 @@ func TestIdentity(t *testing.T) {
 		seen[g] = true
 	}
 }
+
+// TestXmllintOracle makes sure the xmllint oracle is live: documents the
+// XSD forbids are rejected.
+func TestXmllintOracle(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*Document)
+	}{
+		{"empty ВнНомДовер", func(d *Document) { d.POA.Info.InternalNumber = "" }},
+		{"bad ПрЭлФорм", func(d *Document) { d.Profile = "2" }},
+		{"no principal", func(d *Document) { d.POA.Principals = nil }},
+		{"bad date", func(d *Document) { d.POA.Info.ValidUntil = "14.01.2027" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := build(t, PrincipalRussianEntity)
+			tt.mod(d)
+			out, err := Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if xmllintErr(t, out) == nil {
+				t.Fatal("xmllint accepted a document the XSD forbids")
+			}
+		})
+	}
+}

@@ -50,6 +50,14 @@ func samples(t testing.TB) map[string][]byte {
 // xmllint validates data against the official XSD with libxml2's xmllint.
 func xmllint(t testing.TB, data []byte) {
 	t.Helper()
+	if err := xmllintErr(t, data); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+}
+
+// xmllintErr runs xmllint on data and returns its complaint, if any.
+func xmllintErr(t testing.TB, data []byte) error {
+	t.Helper()
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
 		missing(t, "xmllint not installed (Debian package libxml2-utils)")
@@ -63,8 +71,12 @@ func xmllint(t testing.TB, data []byte) {
 	}
 	out, err := exec.Command(bin, "--noout", "--schema", xsdPath, f).CombinedOutput()
 	if err != nil {
-		t.Fatalf("xmllint rejects the document: %v\n%s\n%s", err, out, data)
+		return fmt.Errorf("xmllint rejects the document: %v\n%s", err, out)
 	}
+	if !bytes.Contains(out, []byte("validates")) {
+		return fmt.Errorf("xmllint said neither yes nor no: %s", out)
+	}
+	return nil
 }
 
 // canon returns the element tree of an XML document as lines: start tags
