@@ -14,7 +14,13 @@
 //     from the signer's certificate and chain (contentsSize), not guessed;
 //   - a signature field merged with its widget annotation, printable (/F 4),
 //     with an appearance stream (/AP /N) so the file stays PDF/A-2b
-//     (shared spec/pdfa/PDFA2B.md §1, ISO 19005-2 §6.3.3);
+//     (shared spec/pdfa/PDFA2B.md §1, ISO 19005-2 §6.3.3): invisible (a
+//     zero-area rectangle and an empty form) or, with Options.Stamp, the
+//     mark of GOST R 7.0.97-2016 in a frame, its text drawn as the outlines
+//     of a TrueType font the caller gives (no font is embedded, so the PDF/A
+//     font rules have nothing to check; the text is not searchable). The
+//     stamp is drawn in the default DeviceGray, which PDF/A allows when the
+//     document has an output intent, as every PDF/A file does;
 //   - new versions of the catalog (with /AcroForm, /SigFlags 3 and no
 //     /NeedAppearances) and of the page (with /Annots);
 //   - a cross-reference table when the last section was a table, a
@@ -48,6 +54,8 @@
 // Verify does not judge whether later changes were permitted (DocMDP,
 // FieldMDP, §12.8.2; a later update may change how a page looks), does not
 // render or compare page content, and does not check PDF/A conformance. It
+// reads signature dictionaries only as top-level objects (where /ByteRange
+// can point into them), and
 // reads no encrypted PDFs and decodes only the FlateDecode streams the
 // structure needs.
 //

@@ -23,6 +23,9 @@ type ttFont struct {
 	longLoca   bool
 	numGlyphs  int
 	numHMetric int
+	// budget bounds the glyph records read for one glyph, against
+	// composite glyphs that refer to each other many times over.
+	budget int
 }
 
 func be16(b []byte, off int) int {
@@ -155,8 +158,12 @@ type ttPoint struct {
 // are followed to depth 8 (offsets only, no scaling: enough for the accented
 // Cyrillic letters of DejaVu).
 func (f *ttFont) contours(g, dx, dy, depth int) [][]ttPoint {
+	if depth == 0 {
+		f.budget = 64
+	}
+	f.budget--
 	b := f.glyphData(g)
-	if len(b) < 10 || depth > 8 {
+	if len(b) < 10 || depth > 8 || f.budget < 0 {
 		return nil
 	}
 	nc := int(int16(be16(b, 0)))
