@@ -110,24 +110,43 @@ func TestPDFToText(t *testing.T) {
 // zbarimg (an independent decoder): it must give back exactly the payload.
 func TestQRReadBack(t *testing.T) {
 	ppm, zbar := tool(t, "pdftoppm"), tool(t, "zbarimg")
-	for name, payload := range map[string]string{"short": shortPayload, "long": longPayload} {
-		t.Run(name, func(t *testing.T) {
-			if name == "long" && len([]rune(payload)) < 500 {
-				t.Fatalf("long payload has %d characters", len([]rune(payload)))
-			}
-			p := writeSample(t, payload)
+	if n := len([]rune(longPayload)); n < 500 {
+		t.Fatalf("long payload has %d characters", n)
+	}
+	// The long payload also at the smallest size the writer accepts.
+	atMin := func(t *testing.T) string {
+		d := New(Options{Created: testCreated})
+		m, err := MinQRSize(longPayload, QRMedium)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.QR(longPayload, m, Center, QRMedium); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "min.pdf")
+		os.WriteFile(p, d.Bytes(), 0o644)
+		return p
+	}
+	for _, c := range []struct {
+		name, payload string
+		file          func(t *testing.T) string
+	}{
+		{"short", shortPayload, func(t *testing.T) string { return writeSample(t, shortPayload) }},
+		{"long", longPayload, func(t *testing.T) string { return writeSample(t, longPayload) }},
+		{"long-min-size", longPayload, atMin},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.file(t)
 			png := filepath.Join(filepath.Dir(p), "page")
 			if out, err := run(t, ppm, "-r", "300", "-png", "-singlefile", p, png); err != nil {
 				t.Fatalf("pdftoppm: %v\n%s", err, out)
 			}
-			cmd := exec.Command(zbar, "--raw", "-q", "-Sbinary", png+".png")
-			out, err := cmd.Output()
+			out, err := exec.Command(zbar, "--raw", "-q", "-Sbinary", png+".png").Output()
 			if err != nil {
 				t.Fatalf("zbarimg: %v", err)
 			}
-			got := strings.TrimSuffix(string(out), "\n")
-			if got != payload {
-				t.Fatalf("zbarimg read %q, want %q", got, payload)
+			if got := strings.TrimSuffix(string(out), "\n"); got != c.payload {
+				t.Fatalf("zbarimg read %q, want %q", got, c.payload)
 			}
 		})
 	}

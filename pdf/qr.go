@@ -57,7 +57,7 @@ func qrPath(payload string, level QRLevel, x, y, size, h float64) (string, error
 	bm := q.Bitmap()
 	n := len(bm)
 	m := size / float64(n+2*quietZone)
-	if m < minModule {
+	if m < minModule*(1-1e-9) {
 		return "", fmt.Errorf("%w: %d modules in %.1f mm", ErrQRTooDense, n, size*25.4/72)
 	}
 	type run struct{ x0, x1, y0, y1 int }
