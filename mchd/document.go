@@ -23,29 +23,29 @@ const ProfileBasic = "00000000"
 const header = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // Document is an EMCHD_1 power of attorney (Доверенность). Exactly one of
-// POA and Retrust is set.
+// POA and Retrust is set. Document implements xml.Marshaler and
+// xml.Unmarshaler with the same mapping as Marshal and Parse (without
+// Marshal's layout of the root element and without keeping raw bytes).
 type Document struct {
-	XMLName xml.Name `xml:"urn://x-artefacts/EMCHD_1 Доверенность"`
-
 	// OtherInfo is ИнСвед, other information as free text.
-	OtherInfo string `xml:"ИнСвед,omitempty"`
+	OtherInfo string
 	// KND is Документ/@КНД, the form code (1110415 in the tax profile).
-	KND string `xml:"-"`
+	KND string
 	// POA is Документ/Довер, an original power of attorney.
-	POA *POA `xml:"-"`
+	POA *POA
 	// Retrust is Документ/Передов, a power of attorney issued by retrust.
-	Retrust *Retrust `xml:"-"`
+	Retrust *Retrust
 
 	// Version is @ВерсФорм, always FormatVersion (required).
-	Version string `xml:"ВерсФорм,attr"`
+	Version string
 	// Profile is @ПрЭлФорм, 8 flags of 0 or 1 (required, FORMAT.md §4.1).
-	Profile string `xml:"ПрЭлФорм,attr"`
+	Profile string
 	// FileID is @ИдФайл, the file name without .xml (required).
-	FileID string `xml:"ИдФайл,attr"`
+	FileID string
 	// TaxFileID is @ИдФайлНО, the identifier for tax authorities.
-	TaxFileID string `xml:"ИдФайлНО,attr,omitempty"`
+	TaxFileID string
 	// OID is @OID, the external identifier of an ESIA object.
-	OID string `xml:"OID,attr,omitempty"`
+	OID string
 
 	raw []byte
 }
@@ -81,6 +81,49 @@ type wire struct {
 	FileID    string   `xml:"ИдФайл,attr"`
 	TaxFileID string   `xml:"ИдФайлНО,attr,omitempty"`
 	OID       string   `xml:"OID,attr,omitempty"`
+}
+
+func (d *Document) toWire() *wire {
+	return &wire{
+		XMLName:   xml.Name{Space: Namespace, Local: "Доверенность"},
+		OtherInfo: d.OtherInfo,
+		Body:      body{POA: d.POA, Retrust: d.Retrust, KND: d.KND},
+		Version:   d.Version,
+		Profile:   d.Profile,
+		FileID:    d.FileID,
+		TaxFileID: d.TaxFileID,
+		OID:       d.OID,
+	}
+}
+
+func (w *wire) document() *Document {
+	return &Document{
+		OtherInfo: w.OtherInfo,
+		KND:       w.Body.KND,
+		POA:       w.Body.POA,
+		Retrust:   w.Body.Retrust,
+		Version:   w.Version,
+		Profile:   w.Profile,
+		FileID:    w.FileID,
+		TaxFileID: w.TaxFileID,
+		OID:       w.OID,
+	}
+}
+
+// MarshalXML implements xml.Marshaler.
+func (d *Document) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	return e.Encode(d.toWire())
+}
+
+// UnmarshalXML implements xml.Unmarshaler. It does not keep raw bytes: use
+// Parse for files that are or will be signed.
+func (d *Document) UnmarshalXML(dec *xml.Decoder, start xml.StartElement) error {
+	var w wire
+	if err := dec.DecodeElement(&w, &start); err != nil {
+		return err
+	}
+	*d = *w.document()
+	return nil
 }
 
 // Info returns the data of this POA: СвДов of an original, СвПереДовер of a
@@ -151,19 +194,8 @@ func Parse(data []byte) (*Document, error) {
 	case w.Body.POA != nil && w.Body.Retrust != nil:
 		return nil, malformed("Документ has both Довер and Передов")
 	}
-	d := &Document{
-		XMLName:   w.XMLName,
-		OtherInfo: w.OtherInfo,
-		KND:       w.Body.KND,
-		POA:       w.Body.POA,
-		Retrust:   w.Body.Retrust,
-		Version:   w.Version,
-		Profile:   w.Profile,
-		FileID:    w.FileID,
-		TaxFileID: w.TaxFileID,
-		OID:       w.OID,
-		raw:       bytes.Clone(data),
-	}
+	d := w.document()
+	d.raw = bytes.Clone(data)
 	return d, nil
 }
 
@@ -185,17 +217,7 @@ func Marshal(d *Document) ([]byte, error) {
 	if (d.POA == nil) == (d.Retrust == nil) {
 		return nil, errors.New("mchd: exactly one of POA and Retrust must be set")
 	}
-	w := wire{
-		XMLName:   xml.Name{Space: Namespace, Local: "Доверенность"},
-		OtherInfo: d.OtherInfo,
-		Body:      body{POA: d.POA, Retrust: d.Retrust, KND: d.KND},
-		Version:   d.Version,
-		Profile:   d.Profile,
-		FileID:    d.FileID,
-		TaxFileID: d.TaxFileID,
-		OID:       d.OID,
-	}
-	out, err := xml.MarshalIndent(&w, "", "  ")
+	out, err := xml.MarshalIndent(d.toWire(), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("mchd: %w", err)
 	}

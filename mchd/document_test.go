@@ -2,6 +2,7 @@ package mchd
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"strings"
 	"testing"
@@ -168,5 +169,22 @@ func TestSelfClose(t *testing.T) {
 		if got := string(selfClose([]byte(tt.in))); got != tt.want {
 			t.Errorf("selfClose(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestEncodingXMLInterfaces(t *testing.T) {
+	for name, data := range samples(t) {
+		var d Document
+		if err := xml.Unmarshal(data, &d); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d.POA == nil || d.Raw() != nil {
+			t.Fatalf("%s: xml.Unmarshal gave %+v", name, d)
+		}
+		out, err := xml.Marshal(&d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameXML(t, data, out)
 	}
 }

@@ -12,9 +12,6 @@ import (
 // (FORMAT.md §2.1, §10).
 const StatusURLPrefix = "https://m4d.nalog.gov.ru/emchd/check-status?guid="
 
-// dateLayout is the xs:date form written (FORMAT.md §4: no time zone).
-const dateLayout = "2006-01-02"
-
 var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // NewGUID returns a random (version 4) GUID in the lower-case hyphenated form
@@ -57,7 +54,7 @@ func (d *Document) Identity(guid string, issued time.Time) error {
 	d.FileID = FileID(issued, guid)
 	info.GUID = guid
 	info.StatusURL = StatusURL(guid)
-	info.IssueDate = issued.Format(dateLayout)
+	info.IssueDate = FormatDate(issued)
 	return nil
 }
 
@@ -73,7 +70,7 @@ func New(issued, validUntil time.Time) *Document {
 		POA: &POA{Info: POAInfo{
 			Kind:       KindRevocable,
 			Retrust:    RetrustForbidden,
-			ValidUntil: validUntil.Format(dateLayout),
+			ValidUntil: FormatDate(validUntil),
 		}},
 	}
 	if err := d.Identity(NewGUID(), issued); err != nil {
@@ -98,7 +95,7 @@ func NewRetrust(parent *Document, issued, validUntil time.Time) (*Document, erro
 		Info: POAInfo{
 			Kind:       KindRevocable,
 			Retrust:    RetrustForbidden,
-			ValidUntil: validUntil.Format(dateLayout),
+			ValidUntil: FormatDate(validUntil),
 		},
 	}
 	switch {
