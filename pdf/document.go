@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/podpis/podpis/pdf/internal/icc"
 )
@@ -63,6 +64,16 @@ func New(o Options) *Document {
 	}
 	if o.Lang == "" {
 		o.Lang = "ru-RU"
+	}
+	// Metadata strings go to XMP too: drop what XML 1.0 cannot carry, so
+	// Info and XMP stay equal.
+	for _, p := range []*string{&o.Title, &o.Author, &o.Subject, &o.Keywords, &o.Creator, &o.Lang} {
+		*p = strings.Map(func(r rune) rune {
+			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF || r == utf8.RuneError {
+				return -1
+			}
+			return r
+		}, *p)
 	}
 	d := &Document{opts: o, created: o.Created, use: newFontUse()}
 	if d.created.IsZero() {

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -106,6 +107,17 @@ func TestMissingGlyph(t *testing.T) {
 	d.Paragraph("漢", Style{})
 	if g := d.use.glyphs[regular]; len(g) != 1 || g[regular.load().GlyphIndex('?')] != '?' {
 		t.Fatalf("glyphs used: %v", g)
+	}
+}
+
+func TestMetadataSanitised(t *testing.T) {
+	d := New(Options{Title: "Акт\x01 <№ 1> & \"ко\"\xff", Created: testCreated})
+	b := d.Bytes()
+	if !bytes.Contains(b, []byte("<rdf:li xml:lang=\"x-default\">Акт &lt;№ 1&gt; &amp; &quot;ко&quot;</rdf:li>")) {
+		t.Error("XMP title not escaped")
+	}
+	if !bytes.Contains(b, []byte("/Title "+textString("Акт <№ 1> & \"ко\""))) {
+		t.Error("Info title differs from XMP")
 	}
 }
 
