@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/podpis/podpis/cms"
@@ -132,9 +133,18 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 		return nil, err
 	}
 	fa, _ := fields.(array)
+	taken := d.fieldNames(fa)
 	fieldName := opts.FieldName
-	if fieldName == "" {
-		fieldName = d.freeFieldName(fa)
+	switch {
+	case fieldName == "":
+		for i := 1; fieldName == "" || taken[fieldName]; i++ {
+			fieldName = "Signature" + strconv.Itoa(i)
+		}
+	case taken[fieldName]:
+		return nil, fmt.Errorf("pdfsign: the document already has a field named %q", fieldName)
+	case strings.Contains(fieldName, "."):
+		// A period separates the parts of a fully qualified name (§12.7.3.2).
+		return nil, fmt.Errorf("pdfsign: a field name may not contain a period: %q", fieldName)
 	}
 	form["Fields"] = append(cloneArray(fa), ref{fieldNum, 0})
 	form["SigFlags"] = 3
@@ -189,7 +199,7 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 	ap["BBox"] = bbox
 	u.put(fieldNum, dict{
 		"Type": name("Annot"), "Subtype": name("Widget"), "FT": name("Sig"),
-		"T": str(fieldName), "V": ref{sigNum, 0}, "P": pageRef,
+		"T": str(textBytes(fieldName)), "V": ref{sigNum, 0}, "P": pageRef,
 		"Rect": rect, "F": 4,
 		"AP": dict{"N": ref{apNum, 0}},
 	})
@@ -204,11 +214,11 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 	writeObject(b, str(pdfDate(when)))
 	if opts.Reason != "" {
 		b.WriteString(" /Reason ")
-		writeObject(b, str(utf16BE(opts.Reason)))
+		writeObject(b, str(textBytes(opts.Reason)))
 	}
 	if opts.Location != "" {
 		b.WriteString(" /Location ")
-		writeObject(b, str(utf16BE(opts.Location)))
+		writeObject(b, str(textBytes(opts.Location)))
 	}
 	b.WriteString(" /ByteRange [")
 	brPos := b.Len()
@@ -375,21 +385,28 @@ func (d *document) pages(catalog dict) ([]ref, error) {
 	return out, nil
 }
 
-// freeFieldName returns "SignatureN" for the first N no top-level field uses.
-func (d *document) freeFieldName(fields array) string {
+// fieldNames are the partial names of the top-level fields.
+func (d *document) fieldNames(fields array) map[string]bool {
 	taken := map[string]bool{}
 	for _, f := range fields {
 		if fd, _ := d.dictOf(f); fd != nil {
 			if t, ok := fd["T"].(str); ok {
-				taken[string(t)] = true
+				taken[textString(t)] = true
 			}
 		}
 	}
-	for i := 1; ; i++ {
-		if n := "Signature" + strconv.Itoa(i); !taken[n] {
-			return n
+	return taken
+}
+
+// textBytes encodes a text string (§7.9.2.2): ASCII as is, anything else
+// in UTF-16BE with a BOM.
+func textBytes(s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return utf16BE(s)
 		}
 	}
+	return []byte(s)
 }
 
 // num writes a coordinate with at most two decimals.

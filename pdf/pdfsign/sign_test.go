@@ -170,3 +170,19 @@ func TestOracles(t *testing.T) {
 		})
 	}
 }
+
+func TestFieldNames(t *testing.T) {
+	p := gostPKI(t, gost3410.TC26256A)
+	one := mustSign(t, minimalPDF(1, 0), p, Options{FieldName: "Подпись директора"})
+	if _, err := SignBytes(context.Background(), one, p.signer, Options{FieldName: "Подпись директора"}); err == nil {
+		t.Error("a taken name accepted")
+	}
+	if _, err := SignBytes(context.Background(), one, p.signer, Options{FieldName: "a.b"}); err == nil {
+		t.Error("a name with a period accepted")
+	}
+	two := mustSign(t, one, p, Options{})
+	res := mustVerify(t, two, p.opts())
+	if len(res.Signatures) != 2 || res.Signatures[0].Field != "Подпись директора" || res.Signatures[1].Field != "Signature1" {
+		t.Errorf("%+v", res.Signatures)
+	}
+}
