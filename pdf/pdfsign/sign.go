@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -92,6 +93,9 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 	catalog, err := d.dictOf(root)
 	if err != nil || catalog == nil {
 		return nil, formatErr("catalog not readable")
+	}
+	if d.noChangesPermitted(catalog) {
+		return nil, ErrCertified
 	}
 	pageRef, page, err := d.page(catalog, opts.Page)
 	if err != nil {
@@ -424,4 +428,29 @@ func deflate(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// ErrCertified is returned for a document whose certification signature
+// permits no changes (DocMDP /P 1, §12.8.2.2): another signature would
+// invalidate it.
+var ErrCertified = errors.New("pdfsign: the document is certified with no changes permitted")
+
+// noChangesPermitted reads the DocMDP transform parameters of the
+// certification signature named in /Perms.
+func (d *document) noChangesPermitted(catalog dict) bool {
+	perms, _ := d.dictOf(catalog["Perms"])
+	sig, _ := d.dictOf(perms["DocMDP"])
+	refs, _ := d.resolve(sig["Reference"])
+	ra, _ := refs.(array)
+	for _, r := range ra {
+		rd, _ := d.dictOf(r)
+		if rd["TransformMethod"] != name("DocMDP") {
+			continue
+		}
+		params, _ := d.dictOf(rd["TransformParams"])
+		if params["P"] == 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package pdfsign
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -185,4 +186,47 @@ func TestFieldNames(t *testing.T) {
 	if len(res.Signatures) != 2 || res.Signatures[0].Field != "Подпись директора" || res.Signatures[1].Field != "Signature1" {
 		t.Errorf("%+v", res.Signatures)
 	}
+}
+
+func TestCertifiedNoChanges(t *testing.T) {
+	p := gostPKI(t, gost3410.TC26256A)
+	doc := minimalPDF(1, 0)
+	certified := bytes.Replace(doc, []byte("/Type /Catalog"), []byte("/Perms << /DocMDP << /Type /Sig /Reference [<< /TransformMethod /DocMDP /TransformParams << /P 1 /V /1.2 >> >>] >> >> /Type /Catalog"), 1)
+	certified = fixXref(t, doc, certified)
+	if _, err := SignBytes(context.Background(), certified, p.signer, Options{}); err != ErrCertified {
+		t.Errorf("got %v, want ErrCertified", err)
+	}
+	mustSign(t, bytes.Replace(certified, []byte("/P 1"), []byte("/P 2"), 1), p, Options{})
+}
+
+// fixXref rebuilds minimalPDF's cross-reference table after an edit of
+// the catalog (object 1) that shifts every later object.
+func fixXref(t *testing.T, orig, edited []byte) []byte {
+	t.Helper()
+	d := len(edited) - len(orig)
+	x := bytes.Index(edited, []byte("xref\n"))
+	head := edited[:x]
+	l := &lexer{buf: edited, pos: x}
+	l.expect("xref")
+	var out bytes.Buffer
+	out.Write(head)
+	out.WriteString("xref\n")
+	start, _ := l.integer()
+	count, _ := l.integer()
+	fmt.Fprintf(&out, "%d %d\n", start, count)
+	for i := range count {
+		o, _ := l.integer()
+		g, _ := l.integer()
+		l.skip()
+		kind := string(l.regular())
+		if i > 1 {
+			o += d
+		}
+		fmt.Fprintf(&out, "%010d %05d %s\r\n", o, g, kind)
+	}
+	rest := edited[l.pos:]
+	i := bytes.Index(rest, []byte("startxref\n"))
+	out.Write(rest[:i])
+	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", x)
+	return out.Bytes()
 }
