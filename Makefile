@@ -15,7 +15,7 @@ BENCHFLAGS  ?=
 DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make \
 	libp11-kit-dev softhsm2 opensc \
 	qpdf poppler-utils zbar-tools libpdfbox2-java libactivation-java libjaxb-api-java \
-	default-jre-headless libxml2-utils
+	default-jre-headless libxml2-utils ghostscript fonts-dejavu-core icc-profiles-free
 
 .PHONY: all deps build gosttoken test vet lint bench fuzz demo clean
 
