@@ -63,6 +63,9 @@ type canvas interface {
 	height() float64
 }
 
+// Write appends raw content-stream operators (ISO 32000-1 §8–9) to the
+// page, for drawing the layout API lacks. The caller keeps them PDF/A-2b:
+// DeviceRGB or DeviceGray colour, no fonts or resources of its own.
 func (p *Page) Write(b []byte) (int, error) { return p.content.Write(b) }
 func (p *Page) fonts() *fontUse             { return p.doc.use }
 func (p *Page) height() float64             { return A4Height }

@@ -103,6 +103,7 @@ type Appearance struct {
 	use     *fontUse
 }
 
+// Write appends raw content-stream operators to the form, as Page.Write.
 func (a *Appearance) Write(b []byte) (int, error) { return a.content.Write(b) }
 func (a *Appearance) fonts() *fontUse             { return a.use }
 func (a *Appearance) height() float64             { return a.H }
