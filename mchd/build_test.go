@@ -222,7 +222,7 @@ func TestBuildRetrust(t *testing.T) {
 		t.Fatal(err)
 	}
 	first.Retrust.Info.InternalNumber = "42-1"
-	first.Retrust.Info.Retrust = RetrustOnce
+	first.Retrust.Info.Retrust = RetrustFurther
 	first.Retrust.Grantors = []Grantor{grantor}
 	first.Retrust.Recipients = []Representative{testRepresentative(RepresentativePerson)}
 	first.Retrust.Powers = testMachinePowers()
@@ -259,6 +259,28 @@ func TestBuildRetrust(t *testing.T) {
 	}
 	if r.Original.OriginalGUID != parent.Info().GUID || r.Original.ParentGUID != first.Info().GUID {
 		t.Errorf("second-level original reference wrong: %+v", r.Original)
+	}
+}
+
+func TestNewRetrustRefuses(t *testing.T) {
+	parent := build(t, PrincipalRussianEntity)
+	parent.POA.Info.Retrust = RetrustForbidden
+	if _, err := NewRetrust(parent, testIssued, testUntil); err == nil {
+		t.Error("retrust of a POA with ПрПередов=1 accepted")
+	}
+	parent.POA.Info.Retrust = RetrustOnce
+	if _, err := NewRetrust(parent, testIssued, testUntil.AddDate(0, 0, 1)); err == nil {
+		t.Error("retrust outlasting its parent accepted")
+	}
+	r, err := NewRetrust(parent, testIssued, testUntil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewRetrust(r, testIssued, testUntil); err == nil {
+		t.Error("retrust of a one-time retrust accepted")
+	}
+	if _, err := NewRetrust(&Document{}, testIssued, testUntil); err == nil {
+		t.Error("retrust of an empty document accepted")
 	}
 }
 

@@ -84,11 +84,22 @@ func New(issued, validUntil time.Time) *Document {
 // original POA reference (СвПервДовер) is taken from parent: for an original
 // parent it is parent itself; for a retrust parent it is parent's original,
 // and parent becomes the direct base (СвПередов, НомДоверN), as FORMAT.md
-// §9 and §15.2 describe. The caller fills grantors, recipients and powers.
+// §9 and §15.2 describe. The retrust itself forbids further retrust
+// (ПрПередов=1), which a one-time parent requires. NewRetrust refuses a
+// parent that forbids retrust and a term past the parent's. The caller fills
+// grantors, recipients and powers.
 func NewRetrust(parent *Document, issued, validUntil time.Time) (*Document, error) {
 	pi := parent.Info()
 	if pi == nil {
 		return nil, errors.New("mchd: parent has neither POA nor Retrust")
+	}
+	if pi.Retrust == RetrustForbidden {
+		return nil, fmt.Errorf("mchd: parent POA %s forbids retrust (ПрПередов=1)", pi.GUID)
+	}
+	// A retrust may not outlast the POA it is based on (Civil Code art. 187,
+	// FORMAT.md §9).
+	if end, err := ParseDate(pi.ValidUntil); err == nil && FormatDate(validUntil) > FormatDate(end) {
+		return nil, fmt.Errorf("mchd: retrust valid until %s outlasts its parent (СрокДейст %s)", FormatDate(validUntil), pi.ValidUntil)
 	}
 	r := &Retrust{
 		HasBase: "0",
