@@ -21,7 +21,10 @@
 // Security contract: a power of attorney is signed over the exact bytes of
 // its file (FORMAT.md §8.1). Parse keeps those bytes and Document.Raw returns
 // them verbatim; a signed document must be stored and shipped as Raw, never
-// re-serialised with Marshal, which produces equivalent XML but not the same
-// bytes. Parse never panics on input; it checks well-formedness and the
-// document's shape, not the XSD facets or the business rules of FORMAT.md §11.
+// re-serialised with Marshal, which writes equivalent XML but not
+// necessarily the same bytes. Parse never panics on input and reads nothing
+// but its argument: encoding/xml does not process DTDs, so external
+// entities are never fetched and undeclared ones are errors. Parse checks
+// well-formedness and the document's shape (root element and namespace,
+// Довер or Передов), not the XSD facets or the rules of FORMAT.md §11.
 package mchd

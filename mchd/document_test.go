@@ -129,6 +129,7 @@ func TestParseMalformed(t *testing.T) {
 		{"trailing element", string(valid) + "<x/>"},
 		{"trailing text", string(valid) + "junk"},
 		{"mismatched tag", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1"><Документ></Доверенность>`},
+		{"external entity", `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Доверенность xmlns="urn://x-artefacts/EMCHD_1" ИдФайл="&x;"><Документ><Довер/></Документ></Доверенность>`},
 		{"bad entity", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1" ИдФайл="&nope;"/>`},
 	}
 	for _, tt := range tests {
