@@ -23,8 +23,7 @@
 // them verbatim; a signed document must be stored and shipped as Raw, never
 // re-serialised with Marshal, which writes equivalent XML but not
 // necessarily the same bytes. Parse never panics on input and reads nothing
-// but its argument: encoding/xml does not process DTDs, so external
-// entities are never fetched and undeclared ones are errors. Parse checks
-// well-formedness and the document's shape (root element and namespace,
+// but its argument: a DTD is refused (real files have none), so no entity
+// is ever declared or fetched. Parse checks well-formedness and the document's shape (root element and namespace,
 // Довер or Передов), not the XSD facets or the rules of FORMAT.md §11.
 package mchd

@@ -155,38 +155,14 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // returned by Raw. Errors wrap ErrMalformed and fit on one line.
 func Parse(data []byte) (*Document, error) {
 	in := bytes.TrimPrefix(data, bom)
+	if err := wellFormed(in); err != nil {
+		return nil, err
+	}
 	var w wire
 	dec := xml.NewDecoder(bytes.NewReader(in))
-	dec.CharsetReader = func(label string, _ io.Reader) (io.Reader, error) {
-		// EMCHD_1 files are UTF-8; windows-1251 marks format 002
-		// (FORMAT.md §2.1), a different schema.
-		return nil, fmt.Errorf("encoding %q is not UTF-8, so not an EMCHD_1 file", label)
-	}
+	dec.CharsetReader = charsetReader
 	if err := dec.Decode(&w); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, malformed("no root element")
-		}
 		return nil, malformed(err.Error())
-	}
-	// Anything but whitespace, comments and processing instructions after
-	// the root element makes the file ill-formed.
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			return nil, malformed(err.Error())
-		}
-		switch t := tok.(type) {
-		case xml.Comment, xml.ProcInst:
-		case xml.CharData:
-			if len(bytes.TrimSpace(t)) != 0 {
-				return nil, malformed("text after the root element")
-			}
-		default:
-			return nil, malformed("content after the root element")
-		}
 	}
 	switch {
 	case w.Body.POA == nil && w.Body.Retrust == nil:
@@ -197,6 +173,59 @@ func Parse(data []byte) (*Document, error) {
 	d := w.document()
 	d.raw = bytes.Clone(data)
 	return d, nil
+}
+
+// charsetReader refuses every encoding but UTF-8: EMCHD_1 files are UTF-8,
+// and windows-1251 marks format 002 (FORMAT.md §2.1), a different schema.
+func charsetReader(label string, _ io.Reader) (io.Reader, error) {
+	return nil, fmt.Errorf("encoding %q is not UTF-8, so not an EMCHD_1 file", label)
+}
+
+// wellFormed checks what encoding/xml lets through when decoding into a
+// struct: a DTD, duplicate attributes, content after the root element, no
+// root element at all.
+func wellFormed(in []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(in))
+	dec.CharsetReader = charsetReader
+	depth, roots := 0, 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return malformed(err.Error())
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if roots++; roots > 1 {
+					return malformed("content after the root element")
+				}
+			}
+			depth++
+			seen := make(map[xml.Name]bool, len(t.Attr))
+			for _, a := range t.Attr {
+				if seen[a.Name] {
+					return malformed(fmt.Sprintf("duplicate attribute %s on <%s>", a.Name.Local, t.Name.Local))
+				}
+				seen[a.Name] = true
+			}
+		case xml.EndElement:
+			depth--
+		case xml.Directive:
+			// Real files have no DTD; refusing it also keeps entity tricks out.
+			return malformed("DTD or other directive not allowed")
+		case xml.CharData:
+			if depth == 0 && len(bytes.TrimSpace(t)) != 0 {
+				return malformed("text outside the root element")
+			}
+		}
+	}
+	if roots == 0 {
+		return malformed("no root element")
+	}
+	return nil
 }
 
 func malformed(msg string) error {

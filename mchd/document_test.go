@@ -130,6 +130,9 @@ func TestParseMalformed(t *testing.T) {
 		{"trailing text", string(valid) + "junk"},
 		{"mismatched tag", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1"><Документ></Доверенность>`},
 		{"external entity", `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><Доверенность xmlns="urn://x-artefacts/EMCHD_1" ИдФайл="&x;"><Документ><Довер/></Документ></Доверенность>`},
+		{"duplicate attribute", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1" ИдФайл="a" ИдФайл="b"><Документ><Довер/></Документ></Доверенность>`},
+		{"second root", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1"><Документ><Довер/></Документ></Доверенность><Доверенность xmlns="urn://x-artefacts/EMCHD_1"/>`},
+		{"text before root", `x<Доверенность xmlns="urn://x-artefacts/EMCHD_1"><Документ><Довер/></Документ></Доверенность>`},
 		{"bad entity", `<Доверенность xmlns="urn://x-artefacts/EMCHD_1" ИдФайл="&nope;"/>`},
 	}
 	for _, tt := range tests {
@@ -137,6 +140,9 @@ func TestParseMalformed(t *testing.T) {
 			d, err := Parse([]byte(tt.in))
 			if err == nil {
 				t.Fatalf("Parse accepted it: %+v", d)
+			}
+			if testing.Verbose() {
+				t.Log(err)
 			}
 			if !errors.Is(err, ErrMalformed) {
 				t.Errorf("error %v does not wrap ErrMalformed", err)
