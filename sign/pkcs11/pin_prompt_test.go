@@ -62,6 +62,17 @@ func TestTerminalPIN(t *testing.T) {
 		}
 	}
 	r.ReadString(' ')
+	// The prompt is written just before echo is turned off: type only once
+	// it is off, as a person reading the prompt does.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		tio, err := unix.IoctlGetTermios(int(pts.Fd()), unix.TCGETS)
+		if err == nil && tio.Lflag&unix.ECHO == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("echo was never turned off")
+		}
+	}
 	ptmx.Write([]byte("s3cret\r"))
 	select {
 	case <-done:
