@@ -1,0 +1,142 @@
+package mchd
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckSamples(t *testing.T) {
+	for name, data := range samples(t) {
+		d, ps, err := CheckFile(name, data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, p := range ps {
+			t.Errorf("%s: %v", name, p)
+		}
+		if got := d.Check(); len(got) != 0 {
+			t.Errorf("%s: Document.Check: %v", name, got)
+		}
+	}
+}
+
+func TestCheckBuilt(t *testing.T) {
+	for _, kind := range []string{PrincipalRussianEntity, PrincipalForeignEntity, PrincipalEntrepreneur, PrincipalPerson} {
+		d := build(t, kind)
+		for _, p := range d.Check() {
+			t.Errorf("ТипДоверит=%s: %v", kind, p)
+		}
+	}
+	parent := build(t, PrincipalRussianEntity)
+	r := testRetrust(t, parent)
+	for _, p := range r.Check() {
+		t.Errorf("retrust: %v", p)
+	}
+	for _, p := range r.CheckParent(parent) {
+		t.Errorf("retrust vs parent: %v", p)
+	}
+}
+
+func testRetrust(t testing.TB, parent *Document) *Document {
+	t.Helper()
+	r, err := NewRetrust(parent, testIssued, testUntil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Retrust.Info.InternalNumber = "42-1"
+	r.Retrust.Grantors = []Grantor{{Kind: RepresentativePerson, Person: &GrantorPerson{
+		INN: testINNRep, SNILS: testSNILSRep, Person: testPerson("ПЕТРОВ"),
+	}}}
+	r.Retrust.Recipients = []Representative{testRepresentative(RepresentativePerson)}
+	r.Retrust.Powers = testMachinePowers()
+	return r
+}
+
+// has reports whether ps holds a problem with code at a path ending in suffix.
+func has(ps []Problem, code, suffix string) bool {
+	for _, p := range ps {
+		if p.Code == code && strings.HasSuffix(p.Path, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCheckRules(t *testing.T) {
+	mutate := func(f func(d *Document)) []Problem {
+		d := build(t, PrincipalRussianEntity)
+		f(d)
+		return d.Check()
+	}
+	cases := []struct {
+		name, code, suffix string
+		sev                Severity
+		f                  func(d *Document)
+	}{
+		{"INN ЮЛ", "INN_CHECK_DIGIT", "СвРосОрг/@ИННЮЛ", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Organization.INN = "7714350893" }},
+		{"INN ФЛ", "INN_CHECK_DIGIT", "@ИННФЛ", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Heads[0].Person.INN = "770100000143" }},
+		{"OGRN", "OGRN_CHECK_DIGIT", "@ОГРН", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Organization.OGRN = "1157746734838" }},
+		{"SNILS", "SNILS_CHECK_DIGIT", "@СНИЛС", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Heads[0].Person.SNILS = "112-233-445 96" }},
+		{"KPP", "KPP_FORMAT", "@КПП", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Organization.KPP = "0014010a1" }},
+		{"date order", "DATE_ORDER", "СвДов/@СрокДейст", SeverityError, func(d *Document) { d.POA.Info.ValidUntil = "2025-01-01" }},
+		{"GUID", "FILE_ID_MISMATCH", "/Доверенность/@ИдФайл", SeverityWarning, func(d *Document) { d.POA.Info.GUID = NewGUID() }},
+		{"file date", "FILE_ID_MISMATCH", "/Доверенность/@ИдФайл", SeverityWarning, func(d *Document) { d.POA.Info.IssueDate = "2026-01-16" }},
+		{"file id", "FILE_ID_FORMAT", "/Доверенность/@ИдФайл", SeverityWarning, func(d *Document) { d.FileID = "anything" }},
+		{"status URL", "STATUS_URL_MISMATCH", "СвДов/СведСист", SeverityWarning, func(d *Document) { d.POA.Info.StatusURL = "https://example.com" }},
+		{"profile", "PROFILE_TAX", "/Доверенность/@ИдФайлНО", SeverityWarning, func(d *Document) { d.Profile = "00010000" }},
+		{"XSD date", "XSD_DATE", "СвДов/@СрокДейст", SeverityError, func(d *Document) { d.POA.Info.ValidUntil = "14.01.2027" }},
+		{"XSD pattern", "XSD_PATTERN", "СвРосОрг/@ИННЮЛ", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Organization.INN = "0014350892" }},
+		{"XSD enum", "XSD_ENUM", "СвДов/@ВидДовер", SeverityError, func(d *Document) { d.POA.Info.Kind = "3" }},
+		{"XSD empty", "XSD_LENGTH", "СвДов/@ВнНомДовер", SeverityError, func(d *Document) { d.POA.Info.InternalNumber = "" }},
+	}
+	for _, c := range cases {
+		ps := mutate(c.f)
+		ok := false
+		for _, p := range ps {
+			if p.Code == c.code && strings.HasSuffix(p.Path, c.suffix) && p.Severity == c.sev {
+				ok = true
+				if !strings.Contains(p.Message, p.Path) || !strings.Contains(p.MessageEN, p.Path) {
+					t.Errorf("%s: message does not name the path: %v", c.name, p)
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("%s: want %s %s at …%s, got %v", c.name, c.sev, c.code, c.suffix, ps)
+		}
+	}
+}
+
+func TestCheckRetrustRules(t *testing.T) {
+	parent := build(t, PrincipalRussianEntity)
+	r := testRetrust(t, parent)
+	r.Retrust.Info.ValidUntil = "2027-02-01"
+	if ps := r.Check(); !has(ps, "RETRUST_TERM", "СвПереДовер/@СрокДейст") {
+		t.Errorf("term past the original's: %v", ps)
+	}
+	if ps := r.CheckParent(parent); !has(ps, "RETRUST_TERM", "СвПереДовер/@СрокДейст") {
+		t.Errorf("CheckParent term: %v", ps)
+	}
+	parent.POA.Info.Retrust = RetrustForbidden
+	if ps := r.CheckParent(parent); !has(ps, "RETRUST_NOT_ALLOWED", "Передов") {
+		t.Errorf("CheckParent forbidden: %v", ps)
+	}
+	parent.POA.Info.Retrust = RetrustOnce
+	r.Retrust.Info.Retrust = RetrustFurther
+	if ps := r.CheckParent(parent); !has(ps, "RETRUST_ONCE", "@ПрПередов") {
+		t.Errorf("CheckParent once: %v", ps)
+	}
+	other := build(t, PrincipalRussianEntity)
+	if ps := r.CheckParent(other); !has(ps, "PARENT_MISMATCH", "@НомДоверПерв") {
+		t.Errorf("CheckParent other parent: %v", ps)
+	}
+}
+
+func TestCheckMalformed(t *testing.T) {
+	if _, _, err := Check([]byte("<a")); err == nil {
+		t.Error("malformed input accepted")
+	}
+	_, ps, _ := Check([]byte(`<x xmlns="urn:other"/>`))
+	if !has(ps, "XSD_ROOT", "/x") {
+		t.Errorf("wrong root: %v", ps)
+	}
+}
