@@ -117,7 +117,6 @@ func date(n *xnode, name string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	v = collapse(v)
 	if !validXSDDate(v) {
 		return "", false
 	}

@@ -716,7 +716,10 @@ func clashingChoice(p *xsdParticle, names []string) string {
 
 // value checks a simple-type value.
 func (v *xsdValidator) value(s *xsdSimple, val, path string) {
-	if s.builtin != "string" {
+	// Numbers are whitespace-collapsed as XSD says; libxml2 (the reference
+	// this validator agrees with) accepts no whitespace at all around an
+	// xs:date, so neither do we.
+	if s.builtin == "integer" || s.builtin == "decimal" {
 		val = collapse(val)
 	}
 	if ru, en, code := s.check(val); code != "" {
