@@ -256,7 +256,7 @@ func TestXSDMutations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bases = append(bases, out)
+	bases = append(bases, out, checkFullBytes(t, checkFullPOA()), checkFullBytes(t, checkFullRetrust()))
 	sort.Slice(bases, func(i, j int) bool { return bytes.Compare(bases[i], bases[j]) < 0 })
 
 	perBase := 45
