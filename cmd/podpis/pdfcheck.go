@@ -57,7 +57,8 @@ INDETERMINATE; give --trust for a full verification.
 
 QR codes drawn as filled vector rectangles (as podpis and most generators draw
 them) are rasterised and decoded, with their page and position (millimetres
-from the page's top-left corner); QR codes drawn as images are not decoded yet.
+from the page's top-left corner); QR codes drawn as
+images (8-bit grey or RGB, or JPEG) are decoded too, without their position.
 
 The rules are a byte-level scan, not a validator: use veraPDF or PDFBox
 Preflight for a verdict.
@@ -190,7 +191,11 @@ func (r *pdfCheckReport) writeText(w io.Writer, lang verify.Lang) error {
 	}
 	for _, q := range r.QRCodes {
 		where := fmt.Sprintf("page %d", q.Page)
-		if q.Page == 0 {
+		switch {
+		case q.Image:
+			fmt.Fprintf(&b, "QR code, image object %d: %s\n", q.Object, q.Payload)
+			continue
+		case q.Page == 0:
 			where = fmt.Sprintf("object %d", q.Object)
 		}
 		fmt.Fprintf(&b, "QR code, %s, at %.1f,%.1f mm: %s\n", where, q.X, q.Y, q.Payload)

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"io"
 	"math"
 	"regexp"
@@ -29,6 +30,9 @@ type pdfQR struct {
 	X       float64 `json:"x"`
 	Y       float64 `json:"y"`
 	Payload string  `json:"payload"`
+	// Image says the code is a raster image XObject; its position on the
+	// page is not worked out (X, Y and Page are 0).
+	Image bool `json:"image,omitempty"`
 }
 
 const (
@@ -42,6 +46,11 @@ var (
 	reKids       = regexp.MustCompile(`/Type\s*/Pages\b`)
 	reRef        = regexp.MustCompile(`(\d+)\s+\d+\s+R\b`)
 	reContents   = regexp.MustCompile(`/Contents\s*(\[[^\]]*\]|\d+\s+\d+\s+R)`)
+	reImage      = regexp.MustCompile(`/Subtype\s*/Image\b`)
+	reWidth      = regexp.MustCompile(`/Width\s+(\d+)`)
+	reHeight     = regexp.MustCompile(`/Height\s+(\d+)`)
+	reBPC        = regexp.MustCompile(`/BitsPerComponent\s+(\d+)`)
+	reStreamLen  = regexp.MustCompile(`/Length\s+(\d+)(\s+\d+\s+R)?`)
 	reNotContent = regexp.MustCompile(`/(Length1|Length2|Length3|Type\s*/(ObjStm|XRef|Metadata|EmbeddedFile)|Subtype\s*/(Image|XML))\b`)
 )
 
@@ -59,6 +68,10 @@ func findQRCodes(data []byte) []pdfQR {
 			m := ms[len(ms)-1]
 			obj, _ = strconv.Atoi(string(dict[m[2]:m[3]]))
 			dict = dict[m[0]:]
+		}
+		if reImage.Match(dict) {
+			found = append(found, decodeImageXObject(obj, dict, data[loc[1]:])...)
+			continue
 		}
 		if reNotContent.Match(dict) {
 			continue
@@ -268,24 +281,8 @@ func decodeRects(rects []rect) []pdfQR {
 			}
 		}
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		return nil
-	}
-	hints := map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
-		gozxing.DecodeHintType_TRY_HARDER:    true,
-	}
-	results, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
-	if err != nil || len(results) == 0 {
-		r, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
-		if err != nil {
-			return nil
-		}
-		results = []*gozxing.Result{r}
-	}
 	var out []pdfQR
-	for _, r := range results {
+	for _, r := range decodeImage(img) {
 		px, py := math.Inf(1), math.Inf(1)
 		for _, p := range r.GetResultPoints() {
 			px, py = min(px, p.GetX()), min(py, p.GetY())
@@ -297,6 +294,103 @@ func decodeRects(rects []rect) []pdfQR {
 			Y:       math.Round((pdf.A4Height-yTop)/pdf.Mm(1)*10) / 10,
 			Payload: r.GetText(),
 		})
+	}
+	return out
+}
+
+// decodeImage decodes the QR codes in img.
+func decodeImage(img image.Image) (results []*gozxing.Result) {
+	// The decoder reads what a stranger's PDF holds: a panic in it is
+	// "no QR code", not a crash.
+	defer func() {
+		if recover() != nil {
+			results = nil
+		}
+	}()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return nil
+	}
+	hints := map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+		gozxing.DecodeHintType_TRY_HARDER:    true,
+	}
+	results, err = multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
+	if err != nil || len(results) == 0 {
+		r, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+		if err != nil {
+			return nil
+		}
+		results = []*gozxing.Result{r}
+	}
+	return results
+}
+
+// decodeImageXObject decodes QR codes in an image XObject: 8-bit grey or
+// RGB samples, Flate-compressed or not, or a JPEG (DCTDecode).
+func decodeImageXObject(obj int, dict, stream []byte) []pdfQR {
+	atoi := func(re *regexp.Regexp) int {
+		m := re.FindSubmatch(dict)
+		if m == nil {
+			return 0
+		}
+		n, _ := strconv.Atoi(string(m[1]))
+		return n
+	}
+	w, h := atoi(reWidth), atoi(reHeight)
+	if w <= 0 || h <= 0 || w > 10000 || h > 10000 {
+		return nil
+	}
+	end := bytes.Index(stream, []byte("endstream"))
+	if m := reStreamLen.FindSubmatch(dict); m != nil && m[2] == nil {
+		if n, _ := strconv.Atoi(string(m[1])); n > 0 && n <= len(stream) {
+			end = n
+		}
+	}
+	if end < 0 {
+		return nil
+	}
+	raw := stream[:end]
+	var img image.Image
+	switch {
+	case bytes.Contains(dict, []byte("/DCTDecode")):
+		im, err := jpeg.Decode(bytes.NewReader(raw))
+		if err != nil {
+			return nil
+		}
+		img = im
+	default:
+		if atoi(reBPC) != 8 {
+			return nil
+		}
+		samples := raw
+		if reFilter.Match(dict) {
+			if !bytes.Contains(dict, []byte("/FlateDecode")) {
+				return nil
+			}
+			zr, err := zlib.NewReader(bytes.NewReader(raw))
+			if err != nil {
+				return nil
+			}
+			samples, _ = io.ReadAll(io.LimitReader(zr, int64(3*w*h)))
+		}
+		switch len(samples) {
+		case w * h:
+			img = &image.Gray{Pix: samples, Stride: w, Rect: image.Rect(0, 0, w, h)}
+		case 3 * w * h:
+			g := image.NewGray(image.Rect(0, 0, w, h))
+			for i := range g.Pix {
+				r, gg, b := int(samples[3*i]), int(samples[3*i+1]), int(samples[3*i+2])
+				g.Pix[i] = uint8((299*r + 587*gg + 114*b) / 1000)
+			}
+			img = g
+		default:
+			return nil
+		}
+	}
+	var out []pdfQR
+	for _, r := range decodeImage(img) {
+		out = append(out, pdfQR{Object: obj, Payload: r.GetText(), Image: true})
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	qrcode "github.com/skip2/go-qrcode"
+
 	"github.com/podpis/podpis/pdf"
 )
 
@@ -47,5 +49,23 @@ func TestFindQRCodes(t *testing.T) {
 func TestFilledRectsGarbage(t *testing.T) {
 	for _, s := range []string{"", "(", "((\\", "1 2 3 4 re f", "BI", "/", "%", "1 1 1 rg 0 0 1 1 re f 0 g q Q Q Q re f*"} {
 		filledRects([]byte(s))
+	}
+}
+
+// TestFindQRCodesImage decodes a QR code placed as a PNG image.
+func TestFindQRCodesImage(t *testing.T) {
+	png, err := qrcode.Encode("картинка: https://example.ru/?id=7", qrcode.Medium, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := pdf.ParseImage(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := pdf.New(pdf.Options{Title: "QR"})
+	doc.Image(im, pdf.Mm(40), pdf.Left)
+	got := findQRCodes(doc.Bytes())
+	if len(got) != 1 || got[0].Payload != "картинка: https://example.ru/?id=7" || !got[0].Image {
+		t.Fatalf("found %+v", got)
 	}
 }
