@@ -113,7 +113,7 @@ func (d *Document) Check() []Problem {
 
 // checkBytes runs the XSD validator and the rules over raw.
 func checkBytes(raw []byte) ([]Problem, *xnode, error) {
-	issues, err := validateXSD(raw)
+	issues, root, err := validateXSDTree(raw)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,10 +121,6 @@ func checkBytes(raw []byte) ([]Problem, *xnode, error) {
 	for _, is := range issues {
 		ps = append(ps, Problem{Path: is.path, Code: is.code, Severity: SeverityError,
 			Message: is.path + ": " + is.ru, MessageEN: is.path + ": " + is.en})
-	}
-	root, err := parseTree(raw)
-	if err != nil {
-		return nil, nil, err
 	}
 	if root.space == Namespace && root.name == "Доверенность" {
 		ps = append(ps, checkRules(root)...)

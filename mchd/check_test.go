@@ -140,3 +140,16 @@ func TestCheckMalformed(t *testing.T) {
 		t.Errorf("wrong root: %v", ps)
 	}
 }
+
+func TestNormalizeAttrs(t *testing.T) {
+	for in, want := range map[string]string{
+		"<a b=\"1\t2\n3\r\n4\r5\" c='&#9;'>\t\n</a>": "<a b=\"1 2 3 4 5\" c='&#9;'>\t\n</a>",
+		"<!-- \"\t --><a b=\"x>\ty\"/>":              "<!-- \"\t --><a b=\"x> y\"/>",
+		"<![CDATA[<a b=\"\t\">]]>":                   "<![CDATA[<a b=\"\t\">]]>",
+		"<?pi \"\t\"?><a/>":                          "<?pi \"\t\"?><a/>",
+	} {
+		if got := string(normalizeAttrs([]byte(in))); got != want {
+			t.Errorf("normalizeAttrs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -431,13 +431,19 @@ func (v *xsdValidator) add(path, code, ru, en string) {
 
 // validateXSD validates data against the EMCHD_1 XSD.
 func validateXSD(data []byte) ([]xsdIssue, error) {
+	issues, _, err := validateXSDTree(data)
+	return issues, err
+}
+
+// validateXSDTree is validateXSD that also returns the document's tree.
+func validateXSDTree(data []byte) ([]xsdIssue, *xnode, error) {
 	s, err := loadSchema()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	root, err := parseTree(data)
+	root, err := parseTree(normalizeAttrs(data))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v := &xsdValidator{}
 	path := "/" + root.name
@@ -445,10 +451,79 @@ func validateXSD(data []byte) ([]xsdIssue, error) {
 		v.add(path, "XSD_ROOT",
 			fmt.Sprintf("корневой элемент должен быть {%s}%s", Namespace, s.root.name),
 			fmt.Sprintf("the root element must be {%s}%s", Namespace, s.root.name))
-		return v.issues, nil
+		return v.issues, root, nil
 	}
 	v.element(s.root, root, path)
-	return v.issues, nil
+	return v.issues, root, nil
+}
+
+// normalizeAttrs applies XML attribute-value normalization (XML 1.0 §3.3.3)
+// to literal white space, which encoding/xml does not do: a literal tab, line
+// feed, carriage return or CR LF inside a quoted attribute value becomes one
+// space. Character references (&#9;) are untouched, as the standard says.
+// Comments, CDATA sections, processing instructions and text are skipped.
+func normalizeAttrs(data []byte) []byte {
+	var spaces, drops []int // positions to turn into a space, to remove
+	for i := 0; i < len(data); i++ {
+		if data[i] != '<' {
+			continue
+		}
+		rest := data[i:]
+		end := ""
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			end = "-->"
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			end = "]]>"
+		case bytes.HasPrefix(rest, []byte("<?")):
+			end = "?>"
+		case bytes.HasPrefix(rest, []byte("<!")), bytes.HasPrefix(rest, []byte("</")):
+			continue
+		}
+		if end != "" {
+			j := bytes.Index(rest[2:], []byte(end))
+			if j < 0 {
+				break
+			}
+			i += 2 + j + len(end) - 1
+			continue
+		}
+		// A start tag: scan to its end, normalising quoted values.
+		var quote byte
+		for i++; i < len(data); i++ {
+			c := data[i]
+			if quote == 0 {
+				if c == '"' || c == '\'' {
+					quote = c
+				} else if c == '>' {
+					break
+				}
+				continue
+			}
+			switch {
+			case c == quote:
+				quote = 0
+			case c == '\r' && i+1 < len(data) && data[i+1] == '\n':
+				// CR LF is one line end, hence one space.
+				spaces = append(spaces, i)
+				drops = append(drops, i+1)
+				i++
+			case c == '\t' || c == '\n' || c == '\r':
+				spaces = append(spaces, i)
+			}
+		}
+	}
+	if len(spaces) == 0 {
+		return data
+	}
+	out := append([]byte(nil), data...)
+	for _, i := range spaces {
+		out[i] = ' '
+	}
+	for k := len(drops) - 1; k >= 0; k-- {
+		out = append(out[:drops[k]], out[drops[k]+1:]...)
+	}
+	return out
 }
 
 func (v *xsdValidator) element(d *xsdElem, n *xnode, path string) {

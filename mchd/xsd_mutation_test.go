@@ -63,7 +63,7 @@ func (m *mnode) bytes() []byte {
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	m.write(&b, true)
-	return b.Bytes()
+	return []byte(strings.NewReplacer("@TAB@", "\t", "@LF@", "\n", "@CRLF@", "\r\n", "@REF9@", "&#9;").Replace(b.String()))
 }
 
 // all lists the elements of the tree with their parents (nil for the root).
@@ -104,7 +104,7 @@ func mutate(base *mnode, rng *rand.Rand) (*mnode, string) {
 		}
 		return ls[rng.IntN(len(ls))]
 	}
-	switch k := rng.IntN(16); k {
+	switch k := rng.IntN(17); k {
 	case 0:
 		if parent == nil {
 			return nil, ""
@@ -217,6 +217,17 @@ func mutate(base *mnode, rng *rand.Rand) (*mnode, string) {
 		j := rng.IntN(len(rest) + 1)
 		parent.kids = append(rest[:j:j], append([]*mnode{c}, rest[j:]...)...)
 		return d, "move element " + c.name
+	case 15:
+		// Literal white space and character references in a value: the
+		// former is normalised to a space by the XML parser, the latter not.
+		a, _ := withAttr()
+		r := []rune(a.Value)
+		if len(r) == 0 {
+			return nil, ""
+		}
+		i := rng.IntN(len(r))
+		a.Value = string(r[:i]) + []string{"@TAB@", "@LF@", "@CRLF@", "@REF9@"}[rng.IntN(4)] + string(r[i+1:])
+		return d, "white space in " + a.Name.Local
 	default:
 		// Replace an element by an empty one of the same name.
 		n.kids, n.attrs, n.text = nil, nil, ""
