@@ -153,3 +153,65 @@ func TestNormalizeAttrs(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckXSDCodes(t *testing.T) {
+	raw, err := Marshal(build(t, PrincipalRussianEntity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := parseTree(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := toM(root)
+	find := func(m *mnode, name string) *mnode {
+		for _, k := range m.kids {
+			if k.name == name {
+				return k
+			}
+		}
+		t.Fatalf("no %s in %s", name, m.name)
+		return nil
+	}
+	cases := []struct {
+		name, code, path string
+		f                func(m *mnode)
+	}{
+		{"drop СвДов", "XSD_REQUIRED", "/Доверенность/Документ/Довер/СвДов", func(m *mnode) {
+			dov := find(find(m, "Документ"), "Довер")
+			dov.kids = dov.kids[1:]
+		}},
+		{"two СвДов", "XSD_OCCURS", "/Доверенность/Документ/Довер/СвДов[2]", func(m *mnode) {
+			dov := find(find(m, "Документ"), "Довер")
+			dov.kids = append([]*mnode{dov.kids[0].clone()}, dov.kids...)
+		}},
+		{"Довер and Передов", "XSD_CHOICE", "/Доверенность/Документ", func(m *mnode) {
+			doc := find(m, "Документ")
+			doc.kids = append(doc.kids, &mnode{name: "Передов"})
+		}},
+		{"swap", "XSD_ORDER", "/Доверенность/Документ/Довер", func(m *mnode) {
+			dov := find(find(m, "Документ"), "Довер")
+			dov.kids[0], dov.kids[1] = dov.kids[1], dov.kids[0]
+		}},
+		{"drop attribute", "XSD_REQUIRED", "/Доверенность/@ВерсФорм", func(m *mnode) {
+			m.attrs = m.attrs[1:]
+		}},
+	}
+	for _, c := range cases {
+		m := base.clone()
+		c.f(m)
+		_, ps, err := Check(m.bytes())
+		if err != nil && c.code != "XSD_CHOICE" {
+			t.Errorf("%s: %v", c.name, err)
+		}
+		ok := false
+		for _, p := range ps {
+			if p.Code == c.code && p.Path == c.path && p.Severity == SeverityError {
+				ok = true
+			}
+		}
+		if !ok {
+			t.Errorf("%s: want %s at %s, got %v", c.name, c.code, c.path, ps)
+		}
+	}
+}

@@ -656,8 +656,56 @@ func (v *xsdValidator) content(t *xsdComplex, n *xnode, path string) {
 			"only one of the elements "+c+" is allowed")
 		return
 	}
-	v.add(path, "XSD_ORDER", "порядок или число дочерних элементов не соответствует схеме",
-		"the order or number of child elements does not match the schema")
+	count := map[string]int{}
+	for _, nm := range names {
+		count[nm]++
+		if m := maxCount(t.content, nm); m >= 0 && count[nm] > m {
+			v.add(fmt.Sprintf("%s/%s[%d]", path, nm, count[nm]), "XSD_OCCURS",
+				fmt.Sprintf("элемент %s допускается не более %d раз", nm, m),
+				fmt.Sprintf("the element %s is allowed at most %d times", nm, m))
+			return
+		}
+	}
+	order := strings.Join(declared(t.content, nil), ", ")
+	v.add(path, "XSD_ORDER", "порядок или число дочерних элементов не соответствует схеме ("+order+")",
+		"the order or number of child elements does not match the schema ("+order+")")
+}
+
+// maxCount returns how often name may occur in p, or -1 for unbounded.
+func maxCount(p *xsdParticle, name string) int {
+	if p.elem != nil {
+		if p.elem.name != name {
+			return 0
+		}
+		return p.max
+	}
+	total := 0
+	for _, it := range p.items {
+		m := maxCount(it, name)
+		if m < 0 {
+			return -1
+		}
+		if p.choice {
+			total = max(total, m)
+		} else {
+			total += m
+		}
+	}
+	if total > 0 && p.max < 0 {
+		return -1
+	}
+	return total * p.max
+}
+
+// declared lists the element names of p in schema order.
+func declared(p *xsdParticle, out []string) []string {
+	if p.elem != nil {
+		return append(out, p.elem.name)
+	}
+	for _, it := range p.items {
+		out = declared(it, out)
+	}
+	return out
 }
 
 // matchParticle returns the set of positions where p can end when it starts
