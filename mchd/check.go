@@ -24,8 +24,11 @@ const (
 // XSD_LENGTH, XSD_ENUM, XSD_TYPE, XSD_DATE, XSD_RANGE. Rules the XSD does not
 // encode: INN_CHECK_DIGIT, OGRN_CHECK_DIGIT, OGRNIP_CHECK_DIGIT,
 // SNILS_CHECK_DIGIT, KPP_FORMAT, DATE_ORDER, RETRUST_TERM, RETRUST_NOT_ALLOWED,
-// RETRUST_ONCE, PARENT_MISMATCH, FILE_ID_FORMAT, FILE_ID_MISMATCH,
-// FILE_NAME_MISMATCH, STATUS_URL_MISMATCH, PROFILE_FORMAT, PROFILE_TAX.
+// RETRUST_ONCE, RETRUST_BASE, PARENT_MISMATCH, PARTY_KIND, POWERS_KIND
+// (errors unless stated) and the warnings IRREVOCABLE, HEAD_KIND,
+// FILE_ID_FORMAT, FILE_ID_MISMATCH, FILE_NAME_MISMATCH, STATUS_URL_MISMATCH,
+// PROFILE_TAX. RETRUST_ONCE and RETRUST_BASE are warnings too (FORMAT.md
+// marks their meaning uncertain, [R]).
 type Problem struct {
 	// Path is the element or attribute concerned, e.g.
 	// /Доверенность/Документ/Довер/СвДов/@СрокДейст; a repeated element

@@ -53,6 +53,17 @@ func (r *ruleSet) walk(n *xnode, path string) {
 	switch n.name {
 	case "СвДов", "СвПереДовер", "СвПервДовер", "СвПередов":
 		r.dateOrder(n, path)
+		r.irrevocable(n, path)
+	case "СвДоверит", "СвДоверПерв":
+		r.kind(n, path, "ТипДоверит", map[string]string{"1": "РосОргДовер", "2": "ИнОргДовер", "3": "ИПДовер", "4": "ФЛДовер"})
+	case "СвУпПред", "СвПолучПолн":
+		r.kind(n, path, "ТипПред", map[string]string{"1": "СведОрг", "2": "СведИП", "3": "СведФизЛ", "4": "СведФилиал", "5": "СведИО"})
+	case "СвПередПолн":
+		r.kind(n, path, "ТипПерПолн", map[string]string{"1": "РосОргПерПолн", "2": "ИППерПолн", "3": "ФЛПерПолн", "4": "ФилПерПолн", "5": "ИнПерПолн"})
+	case "СвПолн":
+		r.powers(n, path)
+	case "РосОргДовер":
+		r.heads(n, path)
 	}
 	count := map[string]int{}
 	for _, k := range n.kids {
@@ -336,4 +347,119 @@ func (d *Document) CheckParent(parent *Document) []Problem {
 			"the retrust refers to "+strconvQ(ref)+", not to the POA "+pi.GUID)
 	}
 	return r.ps
+}
+
+// kind checks that the single child of n's only element child (Доверит,
+// Пред, ПередПолн, ДоверитПерв) is the one the kind attribute names (§5, §6,
+// §9): the XSD lets any of them, or several, through.
+func (r *ruleSet) kind(n *xnode, path, attr string, want map[string]string) {
+	v, _ := n.attr(attr)
+	name, ok := want[v]
+	if !ok || len(n.kids) == 0 {
+		return // the XSD reports it
+	}
+	holder := n.kids[len(n.kids)-1]
+	for _, k := range n.kids {
+		switch k.name {
+		case "Доверит", "Пред", "ПередПолн", "ДоверитПерв":
+			holder = k
+		}
+	}
+	hpath := path + "/" + holder.name
+	var present []string
+	for _, k := range holder.kids {
+		for _, w := range want {
+			if k.name == w {
+				present = append(present, k.name)
+			}
+		}
+	}
+	if len(present) == 1 && present[0] == name {
+		return
+	}
+	r.add(SeverityError, hpath, "PARTY_KIND",
+		"@"+attr+"="+v+" требует ровно один элемент "+name+", найдено: "+listOrNone(present, "нет"),
+		"@"+attr+"="+v+" requires exactly one element "+name+", found: "+listOrNone(present, "none"))
+}
+
+func listOrNone(l []string, none string) string {
+	if len(l) == 0 {
+		return none
+	}
+	return strings.Join(l, ", ")
+}
+
+// powers: ТипПолн=1 needs at least one МашПолн, ТипПолн=0 a ТекстПолн (§7).
+func (r *ruleSet) powers(n *xnode, path string) {
+	v, _ := n.attr("ТипПолн")
+	switch {
+	case v == PowersMachine && child(n, "МашПолн") == nil:
+		r.add(SeverityError, path, "POWERS_KIND", "ТипПолн=1, но нет ни одного МашПолн",
+			"ТипПолн=1 but there is no МашПолн")
+	case v == PowersText && child(n, "ТекстПолн") == nil:
+		r.add(SeverityError, path, "POWERS_KIND", "ТипПолн=0, но нет ТекстПолн",
+			"ТипПолн=0 but there is no ТекстПолн")
+	}
+}
+
+// irrevocable: ВидДовер=2 goes with Безотзыв, ВидДовер=1 without (§4). The
+// XSD does not tie them; FORMAT.md states it from the documentation, so a
+// mismatch is a warning.
+func (r *ruleSet) irrevocable(n *xnode, path string) {
+	v, ok := n.attr("ВидДовер")
+	if !ok {
+		return
+	}
+	has := child(n, "Безотзыв") != nil
+	switch {
+	case v == KindIrrevocable && !has:
+		r.add(SeverityWarning, path+"/Безотзыв", "IRREVOCABLE", "ВидДовер=2 (безотзывная), но Безотзыв не заполнен",
+			"ВидДовер=2 (irrevocable) but Безотзыв is missing")
+	case v == KindRevocable && has:
+		r.add(SeverityWarning, path+"/Безотзыв", "IRREVOCABLE", "Безотзыв заполнен у отзывной доверенности (ВидДовер=1)",
+			"Безотзыв is present on a revocable POA (ВидДовер=1)")
+	}
+}
+
+// heads: each ЛицоБезДов of a Russian legal entity holds one of СВЮЛ, СвФЛ,
+// СвИП, and its kind is flagged by ЕИОУК, ЕИОФЛ, ЕИОИП (§5.1). Warnings: the
+// XSD makes all of them optional.
+func (r *ruleSet) heads(n *xnode, path string) {
+	flags := map[string]string{"СВЮЛ": "ЕИОУК", "СвФЛ": "ЕИОФЛ", "СвИП": "ЕИОИП"}
+	count := 0
+	for _, k := range n.kids {
+		if k.name == "ЛицоБезДов" {
+			count++
+		}
+	}
+	i := 0
+	for _, k := range n.kids {
+		if k.name != "ЛицоБезДов" {
+			continue
+		}
+		i++
+		kp := path + "/ЛицоБезДов"
+		if count > 1 {
+			kp += "[" + strconv.Itoa(i) + "]"
+		}
+		var present []string
+		for _, c := range k.kids {
+			if _, ok := flags[c.name]; ok {
+				present = append(present, c.name)
+			}
+		}
+		if len(present) != 1 {
+			r.add(SeverityWarning, kp, "HEAD_KIND",
+				"ЛицоБезДов должно содержать ровно один из СВЮЛ, СвФЛ, СвИП, найдено: "+listOrNone(present, "нет"),
+				"ЛицоБезДов must hold exactly one of СВЮЛ, СвФЛ, СвИП, found: "+listOrNone(present, "none"))
+			continue
+		}
+		if f := flags[present[0]]; f != "" {
+			if v, _ := n.attr(f); v != "1" {
+				r.add(SeverityWarning, path+"/@"+f, "HEAD_KIND",
+					"ЛицоБезДов содержит "+present[0]+", но "+f+" не равен 1",
+					"ЛицоБезДов holds "+present[0]+" but "+f+" is not 1")
+			}
+		}
+	}
 }
