@@ -1,6 +1,7 @@
 package mchd
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -218,5 +219,17 @@ func TestCheckXSDCodes(t *testing.T) {
 		if !ok {
 			t.Errorf("%s: want %s at %s, got %v", c.name, c.code, c.path, ps)
 		}
+	}
+}
+
+// TestSchemaCurrent: xsd_schema.go holds the official XSD (go run xsd_gen.go
+// regenerates it).
+func TestSchemaCurrent(t *testing.T) {
+	data, err := os.ReadFile(xsdPath)
+	if err != nil {
+		missing(t, "XSD not found: %v", err)
+	}
+	if string(data) != schemaXSD {
+		t.Error("xsd_schema.go is stale: run go run xsd_gen.go in mchd/")
 	}
 }

@@ -647,8 +647,10 @@ func (v *xsdValidator) content(t *xsdComplex, n *xnode, path string) {
 			return
 		}
 	}
-	if miss := missingRequired(t.content, names); miss != "" {
-		v.add(path+"/"+miss, "XSD_REQUIRED", "обязательный элемент отсутствует", "a required element is missing")
+	if miss := missingRequired(t.content, names); len(miss) > 0 {
+		for _, m := range miss {
+			v.add(path+"/"+m, "XSD_REQUIRED", "обязательный элемент отсутствует", "a required element is missing")
+		}
 		return
 	}
 	if c := clashingChoice(t.content, names); c != "" {
@@ -770,19 +772,20 @@ func matchOnce(p *xsdParticle, names []string, i int) map[int]bool {
 	return cur
 }
 
-// missingRequired names a required element of a top-level sequence that is
-// absent from names.
-func missingRequired(p *xsdParticle, names []string) string {
+// missingRequired names the required elements of a top-level sequence that
+// are absent from names.
+func missingRequired(p *xsdParticle, names []string) []string {
 	if p.elem != nil || p.choice || p.min == 0 {
-		return ""
+		return nil
 	}
 	has := map[string]bool{}
 	for _, n := range names {
 		has[n] = true
 	}
+	var out []string
 	for _, it := range p.items {
 		if it.elem != nil && it.min > 0 && !has[it.elem.name] {
-			return it.elem.name
+			out = append(out, it.elem.name)
 		}
 		if it.elem == nil && it.choice && it.min > 0 {
 			any := false
@@ -798,11 +801,11 @@ func missingRequired(p *xsdParticle, names []string) string {
 				}
 			}
 			if !any {
-				return strings.Join(alts, "|")
+				out = append(out, strings.Join(alts, "|"))
 			}
 		}
 	}
-	return ""
+	return out
 }
 
 // clashingChoice names the alternatives of a choice when more than one of
