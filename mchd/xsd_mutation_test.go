@@ -104,7 +104,7 @@ func mutate(base *mnode, rng *rand.Rand) (*mnode, string) {
 		}
 		return ls[rng.IntN(len(ls))]
 	}
-	switch k := rng.IntN(17); k {
+	switch k := rng.IntN(18); k {
 	case 0:
 		if parent == nil {
 			return nil, ""
@@ -217,7 +217,7 @@ func mutate(base *mnode, rng *rand.Rand) (*mnode, string) {
 		j := rng.IntN(len(rest) + 1)
 		parent.kids = append(rest[:j:j], append([]*mnode{c}, rest[j:]...)...)
 		return d, "move element " + c.name
-	case 15:
+	case 17:
 		// Literal white space and character references in a value: the
 		// former is normalised to a space by the XML parser, the latter not.
 		a, _ := withAttr()
@@ -228,6 +228,16 @@ func mutate(base *mnode, rng *rand.Rand) (*mnode, string) {
 		i := rng.IntN(len(r))
 		a.Value = string(r[:i]) + []string{"@TAB@", "@LF@", "@CRLF@", "@REF9@"}[rng.IntN(4)] + string(r[i+1:])
 		return d, "white space in " + a.Name.Local
+	case 16:
+		// Insert a copy of another element of the document somewhere else:
+		// a foreign element, a second branch of a choice, a misplaced one.
+		other := nodes[rng.IntN(len(nodes))][0]
+		if other == d {
+			return nil, ""
+		}
+		j := rng.IntN(len(n.kids) + 1)
+		n.kids = append(n.kids[:j:j], append([]*mnode{other.clone()}, n.kids[j:]...)...)
+		return d, "insert " + other.name + " into " + n.name
 	default:
 		// Replace an element by an empty one of the same name.
 		n.kids, n.attrs, n.text = nil, nil, ""
@@ -336,6 +346,11 @@ func TestXSDMutations(t *testing.T) {
 		issues, err := validateXSD(d.data)
 		if err != nil {
 			t.Fatalf("%s: %v", d.what, err)
+		}
+		for _, is := range issues {
+			if !strings.HasPrefix(is.path, "/Доверенность") || is.ru == "" || is.en == "" || !strings.HasPrefix(is.code, "XSD_") {
+				t.Errorf("%s: bad issue %+v", d.what, is)
+			}
 		}
 		got := len(issues) == 0
 		if got == want {
