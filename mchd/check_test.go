@@ -90,6 +90,7 @@ func TestCheckRules(t *testing.T) {
 		{"powers kind", "POWERS_KIND", "Довер/СвПолн", SeverityError, func(d *Document) { d.POA.Powers.Kind = PowersText }},
 		{"irrevocable", "IRREVOCABLE", "СвДов/Безотзыв", SeverityWarning, func(d *Document) { d.POA.Info.Kind = KindIrrevocable }},
 		{"head kind", "HEAD_KIND", "РосОргДовер/@ЕИОФЛ", SeverityWarning, func(d *Document) { d.POA.Principals[0].Russian.HeadIsPerson = "0" }},
+		{"tax file id", "PROFILE_TAX", "/Доверенность/@ИдФайлНО", SeverityWarning, func(d *Document) { d.TaxFileID = "ON_DOVEL_7714_7714_7714350892771401001_20260115_" + NewGUID() }},
 		{"XSD date", "XSD_DATE", "СвДов/@СрокДейст", SeverityError, func(d *Document) { d.POA.Info.ValidUntil = "14.01.2027" }},
 		{"XSD pattern", "XSD_PATTERN", "СвРосОрг/@ИННЮЛ", SeverityError, func(d *Document) { d.POA.Principals[0].Russian.Organization.INN = "0014350892" }},
 		{"XSD enum", "XSD_ENUM", "СвДов/@ВидДовер", SeverityError, func(d *Document) { d.POA.Info.Kind = "3" }},
@@ -231,5 +232,17 @@ func TestSchemaCurrent(t *testing.T) {
 	}
 	if string(data) != schemaXSD {
 		t.Error("xsd_schema.go is stale: run go run xsd_gen.go in mchd/")
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	raw, err := Marshal(build(b, PrincipalRussianEntity))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, ps, err := Check(raw); err != nil || len(ps) != 0 {
+			b.Fatal(err, ps)
+		}
 	}
 }

@@ -28,6 +28,7 @@ var (
 	reDigits15  = regexp.MustCompile(`^[0-9]{15}$`)
 	reSNILSForm = regexp.MustCompile(`^[0-9]{3}-[0-9]{3}-[0-9]{3}[ -][0-9]{2}$`)
 	reKPP       = regexp.MustCompile(`^([0-9][1-9]|[1-9][0-9])[0-9]{2}[0-9A-Z]{2}[0-9]{3}$`)
+	reTaxFileID = regexp.MustCompile(`^ON_DOVEL_[0-9]{4}_[0-9]{4}_[0-9]{19}_([0-9]{8})_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$`)
 	reFileID    = regexp.MustCompile(`^ON_EMCHD_([0-9]{8})_([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$`)
 )
 
@@ -231,6 +232,21 @@ func (r *ruleSet) profile(root *xnode) {
 	taxOffice := false
 	if in != nil {
 		_, taxOffice = in.attr("КодНО")
+	}
+	if tid, ok := root.attr("ИдФайлНО"); ok && in != nil {
+		guid, _ := in.attr("НомДовер")
+		issued, _ := in.attr("ДатаВыдДовер")
+		m := reTaxFileID.FindStringSubmatch(tid)
+		switch {
+		case m == nil:
+			r.add(SeverityWarning, "/Доверенность/@ИдФайлНО", "PROFILE_TAX",
+				"ИдФайлНО не имеет вида ON_DOVEL_КОД_КОД_ИННКПП_ГГГГММДД_GUID",
+				"ИдФайлНО is not of the form ON_DOVEL_CODE_CODE_INNKPP_YYYYMMDD_GUID")
+		case !strings.EqualFold(m[2], guid) || m[1] != strings.ReplaceAll(issued, "-", ""):
+			r.add(SeverityWarning, "/Доверенность/@ИдФайлНО", "PROFILE_TAX",
+				"дата или GUID в ИдФайлНО не совпадают с ДатаВыдДовер и НомДовер",
+				"the date or GUID in ИдФайлНО differs from ДатаВыдДовер and НомДовер")
+		}
 	}
 	if p[3] == '1' {
 		if !hasTaxID {
