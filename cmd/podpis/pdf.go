@@ -8,8 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -75,10 +77,13 @@ func newPDFNewCmd() *cobra.Command {
 		Use:   "new --in TEXT.md|TEXT.txt --out doc.pdf [--title TITLE] [--qr PAYLOAD]",
 		Short: "Write a PDF/A-2b document from plain text or simple Markdown",
 		Long: `Write a PDF/A-2b document. A .md input understands simple Markdown: # headings
-(three levels), paragraphs, - or * list items, **bold**, and | tables | (a
+(three levels), paragraphs, - or * list items, 1. numbered items, **bold**, and | tables | (a
 |---| line under the first row makes it a header). Anything else is plain
 text: paragraphs separated by blank lines. --qr adds a QR code with PAYLOAD at
-the end. Prints the size of the file written; refuses a file over 5 MB.`,
+the end. Prints the size of the file written; refuses a file over 5 MB.
+
+The creation date is now, or $SOURCE_DATE_EPOCH (seconds since 1970, UTC) when
+set: the same input and date give a byte-identical file.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if in == "" || out == "" {
@@ -94,7 +99,11 @@ the end. Prints the size of the file written; refuses a file over 5 MB.`,
 			if title == "" {
 				title = strings.TrimSuffix(filepath.Base(in), filepath.Ext(in))
 			}
-			doc := pdf.New(pdf.Options{Title: title, Creator: "podpis pdf new", PageNumbers: true})
+			created, err := sourceDate()
+			if err != nil {
+				return err
+			}
+			doc := pdf.New(pdf.Options{Title: title, Creator: "podpis pdf new", PageNumbers: true, Created: created})
 			md := strings.EqualFold(filepath.Ext(in), ".md") || strings.EqualFold(filepath.Ext(in), ".markdown")
 			layoutText(doc, string(text), md)
 			if qr != "" {
@@ -129,6 +138,21 @@ the end. Prints the size of the file written; refuses a file over 5 MB.`,
 	fl.StringVar(&qr, "qr", "", "add a QR code with this payload")
 	return cmd
 }
+
+// sourceDate is $SOURCE_DATE_EPOCH as a time, or the zero time (now).
+func sourceDate() (time.Time, error) {
+	v := os.Getenv("SOURCE_DATE_EPOCH")
+	if v == "" {
+		return time.Time{}, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH %q is not a number of seconds", v)
+	}
+	return time.Unix(n, 0).UTC(), nil
+}
+
+var reNumbered = regexp.MustCompile(`^(\d{1,3}[.)])\s+`)
 
 // layoutText lays out text, as simple Markdown when md is set.
 func layoutText(doc *pdf.Document, text string, md bool) {
@@ -174,6 +198,11 @@ func layoutText(doc *pdf.Document, text string, md bool) {
 		case strings.HasPrefix(trimmed, "- ") || strings.HasPrefix(trimmed, "* "):
 			flush()
 			doc.Runs(append([]pdf.Run{pdf.R("• ")}, inlineRuns(strings.TrimSpace(trimmed[2:]))...), pdf.Style{})
+			doc.Space(2)
+		case reNumbered.MatchString(trimmed):
+			flush()
+			m := reNumbered.FindStringSubmatch(trimmed)
+			doc.Runs(append([]pdf.Run{pdf.R(m[1] + " ")}, inlineRuns(trimmed[len(m[0]):])...), pdf.Style{})
 			doc.Space(2)
 		case strings.HasPrefix(trimmed, "|"):
 			flush()

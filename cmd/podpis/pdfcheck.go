@@ -405,7 +405,7 @@ func lastTrailer(data []byte) []byte {
 	m := ms[len(ms)-1]
 	var off int
 	fmt.Sscan(string(data[m[2]:m[3]]), &off)
-	if off < 0 || off >= len(data) {
+	if off < 0 || off >= m[0] {
 		return nil
 	}
 	sect := data[off:m[0]]

@@ -39,6 +39,8 @@ const (
 	qrScale     = 4  // raster pixels per point
 	qrMinRects  = 20 // fewer filled rectangles than this is not a QR code
 	qrMaxStream = 8 << 20
+	qrMaxRect   = 300    // points: no QR module or run is longer
+	qrMaxRects  = 100000 // rectangles rasterised per stream
 )
 
 var (
@@ -252,15 +254,29 @@ func filledRects(s []byte) []rect {
 // decodeRects rasterises dark rectangles on an A4-sized canvas and decodes
 // the QR codes there.
 func decodeRects(rects []rect) []pdfQR {
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	// Only rectangles a QR module or run could be, inside the page.
+	var keep []rect
 	for _, r := range rects {
 		x0, x1 := min(r.x, r.x+r.w), max(r.x, r.x+r.w)
 		y0, y1 := min(r.y, r.y+r.h), max(r.y, r.y+r.h)
-		minX, minY, maxX, maxY = min(minX, x0), min(minY, y0), max(maxX, x1), max(maxY, y1)
+		if x1-x0 > qrMaxRect || y1-y0 > qrMaxRect || x0 < -1 || y0 < -1 || x1 > pdf.A4Width+1 || y1 > pdf.A4Height+1 {
+			continue
+		}
+		keep = append(keep, rect{x0, y0, x1 - x0, y1 - y0})
+		if len(keep) == qrMaxRects {
+			break
+		}
 	}
-	// A margin for the quiet zone; the canvas is bounded by the page size.
-	minX, minY = max(minX-20, -pdf.A4Width), max(minY-20, -pdf.A4Height)
-	maxX, maxY = min(maxX+20, 2*pdf.A4Width), min(maxY+20, 2*pdf.A4Height)
+	if len(keep) < qrMinRects {
+		return nil
+	}
+	rects = keep
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, r := range rects {
+		minX, minY, maxX, maxY = min(minX, r.x), min(minY, r.y), max(maxX, r.x+r.w), max(maxY, r.y+r.h)
+	}
+	// A margin for the quiet zone.
+	minX, minY, maxX, maxY = minX-20, minY-20, maxX+20, maxY+20
 	w, h := int((maxX-minX)*qrScale), int((maxY-minY)*qrScale)
 	if w <= 0 || h <= 0 {
 		return nil
@@ -269,12 +285,15 @@ func decodeRects(rects []rect) []pdfQR {
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
 	}
+	budget := 4 * w * h // painted pixels, so overlapping rectangles stay cheap
 	for _, r := range rects {
-		x0, x1 := min(r.x, r.x+r.w), max(r.x, r.x+r.w)
-		y0, y1 := min(r.y, r.y+r.h), max(r.y, r.y+r.h)
+		x0, x1, y0, y1 := r.x, r.x+r.w, r.y, r.y+r.h
 		// PDF y grows upwards; image rows downwards.
 		px0, px1 := int(math.Round((x0-minX)*qrScale)), int(math.Round((x1-minX)*qrScale))
 		py0, py1 := int(math.Round((maxY-y1)*qrScale)), int(math.Round((maxY-y0)*qrScale))
+		if budget -= max(px1-px0, 0) * max(py1-py0, 0); budget < 0 {
+			return nil
+		}
 		for y := max(py0, 0); y < min(py1, h); y++ {
 			for x := max(px0, 0); x < min(px1, w); x++ {
 				img.SetGray(x, y, color.Gray{0})
