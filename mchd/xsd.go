@@ -635,6 +635,11 @@ func (v *xsdValidator) content(t *xsdComplex, n *xnode, path string) {
 		}
 		return
 	}
+	// Fast path: a greedy parse that reaches the end is a valid derivation.
+	// Otherwise the exhaustive matcher decides.
+	if e, ok := greedy(t.content, names, 0); ok && e == len(names) {
+		return
+	}
 	ends := matchParticle(t.content, names, 0)
 	if ends[len(names)] {
 		return
@@ -708,6 +713,57 @@ func declared(p *xsdParticle, out []string) []string {
 		out = declared(it, out)
 	}
 	return out
+}
+
+// greedy matches p at position i of names taking as much as it can, and
+// returns where it ends; ok is false when it cannot satisfy p's bounds.
+// Every success is a valid derivation, so a greedy match of all names proves
+// the content valid; a failure proves nothing.
+func greedy(p *xsdParticle, names []string, i int) (int, bool) {
+	if p.elem != nil {
+		n := 0
+		for i+n < len(names) && names[i+n] == p.elem.name && (p.max < 0 || n < p.max) {
+			n++
+		}
+		return i + n, n >= p.min
+	}
+	pos, reps := i, 0
+	for p.max < 0 || reps < p.max {
+		e, ok := greedyOnce(p, names, pos)
+		if !ok {
+			break
+		}
+		reps++
+		if e == pos { // an empty match can be repeated at will
+			reps = max(reps, p.min)
+			break
+		}
+		pos = e
+	}
+	return pos, reps >= p.min
+}
+
+func greedyOnce(p *xsdParticle, names []string, i int) (int, bool) {
+	if p.choice {
+		empty := false
+		for _, it := range p.items {
+			e, ok := greedy(it, names, i)
+			if ok && e > i {
+				return e, true
+			}
+			empty = empty || ok
+		}
+		return i, empty
+	}
+	pos := i
+	for _, it := range p.items {
+		e, ok := greedy(it, names, pos)
+		if !ok {
+			return i, false
+		}
+		pos = e
+	}
+	return pos, true
 }
 
 // matchParticle returns the set of positions where p can end when it starts
