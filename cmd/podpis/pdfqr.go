@@ -41,6 +41,9 @@ const (
 	qrMaxStream = 8 << 20
 	qrMaxRect   = 300    // points: no QR module or run is longer
 	qrMaxRects  = 100000 // rectangles rasterised per stream
+	// qrMaxStreams bounds the content streams rasterised per file (each
+	// costs up to a fifth of a second).
+	qrMaxStreams = 200
 )
 
 var (
@@ -62,6 +65,7 @@ var (
 func findQRCodes(data []byte) []pdfQR {
 	pageOf := contentPages(data)
 	var found []pdfQR
+	rasterised := 0
 	for _, loc := range reStreamKw.FindAllIndex(data, -1) {
 		start := max(0, loc[0]-4096)
 		dict := data[start:loc[0]]
@@ -94,6 +98,9 @@ func findQRCodes(data []byte) []pdfQR {
 		rects := filledRects(content)
 		if len(rects) < qrMinRects {
 			continue
+		}
+		if rasterised++; rasterised > qrMaxStreams {
+			break
 		}
 		for _, q := range decodeRects(rects) {
 			q.Object = obj
@@ -357,7 +364,7 @@ func decodeImageXObject(obj int, dict, stream []byte) []pdfQR {
 		return n
 	}
 	w, h := atoi(reWidth), atoi(reHeight)
-	if w <= 0 || h <= 0 || w > 10000 || h > 10000 {
+	if w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 || w*h > 16<<20 {
 		return nil
 	}
 	end := bytes.Index(stream, []byte("endstream"))
@@ -373,6 +380,9 @@ func decodeImageXObject(obj int, dict, stream []byte) []pdfQR {
 	var img image.Image
 	switch {
 	case bytes.Contains(dict, []byte("/DCTDecode")):
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(raw)); err != nil || cfg.Width*cfg.Height > 16<<20 {
+			return nil
+		}
 		im, err := jpeg.Decode(bytes.NewReader(raw))
 		if err != nil {
 			return nil
