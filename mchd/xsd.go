@@ -785,6 +785,12 @@ func matchParticle(p *xsdParticle, names []string, i int) map[int]bool {
 		}
 		if rep >= p.min {
 			for e := range next {
+				if out[e] && p.max < 0 {
+					// Already reached with enough repetitions: expanding
+					// it again finds nothing new (keeps this linear).
+					delete(next, e)
+					continue
+				}
 				out[e] = true
 			}
 		}
