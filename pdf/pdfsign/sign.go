@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"context"
+	"crypto"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,8 +16,16 @@ import (
 	"time"
 
 	"github.com/podpis/podpis/cms"
-	"github.com/podpis/podpis/sign"
+	"github.com/podpis/podpis/pki"
 )
+
+// Signer is what signs a PDF: a private key with its certificate and chain.
+// A sign.Signer (a key file or a token key) is one.
+type Signer interface {
+	crypto.Signer
+	Certificate() *pki.Certificate
+	Chain() []*pki.Certificate
+}
 
 // Options shape a signature. The zero value makes an invisible signature
 // field named "Signature1" (or the next free number) on the first page,
@@ -50,7 +59,7 @@ const byteRangeWidth = 10
 // /AcroForm and of the page with /Annots, and a cross-reference section
 // of the kind the original uses. /Contents holds a detached CAdES-BES
 // SignedData over the /ByteRange (ETSI EN 319 142-1 PAdES baseline B).
-func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer sign.Signer, opts Options) error {
+func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer Signer, opts Options) error {
 	if size < 0 || size > maxSize {
 		return fmt.Errorf("pdfsign: file too large (%d bytes)", size)
 	}
@@ -71,7 +80,7 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 
 // SignBytes is Sign for a PDF in memory; it returns the signed file and
 // leaves data unchanged.
-func SignBytes(ctx context.Context, data []byte, signer sign.Signer, opts Options) ([]byte, error) {
+func SignBytes(ctx context.Context, data []byte, signer Signer, opts Options) ([]byte, error) {
 	upd, err := signUpdate(ctx, data, signer, opts)
 	if err != nil {
 		return nil, err
@@ -81,7 +90,7 @@ func SignBytes(ctx context.Context, data []byte, signer sign.Signer, opts Option
 }
 
 // signUpdate returns the incremental update that signs data.
-func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Options) ([]byte, error) {
+func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -284,7 +293,7 @@ func signUpdate(ctx context.Context, data []byte, signer sign.Signer, opts Optio
 // again in signingCertificateV2 and issuerAndSerialNumber, a signature no
 // larger than the public key's encoding, and 1 KiB for the fixed structure
 // (algorithm identifiers, contentType, signingTime, messageDigest, tags).
-func contentsSize(s sign.Signer) int {
+func contentsSize(s Signer) int {
 	c := s.Certificate()
 	n := len(c.Raw) + 2*(len(c.RawIssuer)+len(c.SerialNumber.Bytes())) + len(c.RawSubjectPublicKeyInfo) + 1024
 	for _, x := range s.Chain() {
