@@ -56,7 +56,7 @@ portal's 5 MB limit, and every signature with its verification result. Without
 INDETERMINATE; give --trust for a full verification.
 
 QR codes drawn as filled vector rectangles (as podpis and most generators draw
-them) are rasterised and decoded, in the first 200 content streams that fill
+them) are rasterised and decoded, in the first 50 content streams that fill
 rectangles, with their page and position (millimetres from the page's top-left
 corner); QR codes drawn as images (8-bit grey or RGB, or JPEG, up to 16
 megapixels) are decoded too, without their position.

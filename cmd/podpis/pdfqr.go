@@ -43,7 +43,7 @@ const (
 	qrMaxRects  = 100000 // rectangles rasterised per stream
 	// qrMaxStreams bounds the content streams rasterised per file (each
 	// costs up to a fifth of a second).
-	qrMaxStreams = 200
+	qrMaxStreams = 50
 )
 
 var (
