@@ -246,3 +246,30 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// FuzzCheck: Check never panics, and a document it finds without XSD
+// problems is one Parse reads.
+func FuzzCheck(f *testing.F) {
+	for _, kind := range []string{PrincipalRussianEntity, PrincipalPerson} {
+		raw, err := Marshal(build(f, kind))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add([]byte(`<Доверенность xmlns="urn://x-artefacts/EMCHD_1"/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, ps, err := Check(data)
+		if err != nil {
+			return
+		}
+		for _, p := range ps {
+			if p.Path == "" || p.Message == "" || p.MessageEN == "" {
+				t.Errorf("incomplete problem %+v", p)
+			}
+		}
+		if d != nil {
+			d.Check()
+		}
+	})
+}
