@@ -393,6 +393,15 @@ func checkPDF(data []byte) *pdfCheckReport {
 		detail = fmt.Sprintf("%d stream(s) without an EOL before endstream", badEOL)
 	}
 	add("EOL before endstream", badEOL == 0, detail)
+
+	// Nothing after the last %%EOF but one end-of-line (ISO 19005-2 §6.1.3).
+	tail := ""
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i < 0 {
+		tail = "no %%EOF"
+	} else if rest := string(data[i+5:]); rest != "" && rest != "\n" && rest != "\r\n" && rest != "\r" {
+		tail = fmt.Sprintf("%d byte(s) after %%%%EOF", len(rest))
+	}
+	add("nothing after %%EOF", tail == "", tail)
 	return r
 }
 

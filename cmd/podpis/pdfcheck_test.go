@@ -42,6 +42,12 @@ func TestCheckPDF(t *testing.T) {
 		t.Error("checkSize lets a file over 5 MB through")
 	}
 
+	// Bytes after %%EOF are found.
+	r = checkPDF(append(append([]byte{}, data...), "junk"...))
+	if !strings.Contains(r.failure(false), "1 PDF/A rule(s) failed") {
+		t.Errorf("junk after %%%%EOF: %q", r.failure(false))
+	}
+
 	// JavaScript and a missing /ID are found.
 	bad := bytes.Replace(data, []byte("/ID"), []byte("/XX"), -1)
 	bad = bytes.Replace(bad, []byte("/Type /Catalog"), []byte("/Type /Catalog /OpenAction << /S /JavaScript /JS (x) >>"), 1)
