@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -409,11 +408,8 @@ func pdfVerify(cmd *cobra.Command, f verifyFlags) error {
 	if f.in == "" {
 		return errors.New("pdf verify needs --in (the signed PDF)")
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", f.format)
-	}
-	if f.lang != "ru" && f.lang != "en" {
-		return fmt.Errorf("unknown --lang %q: use ru or en", f.lang)
+	if err := f.checkOutput(); err != nil {
+		return err
 	}
 	opts, err := verifyOptions(f)
 	if err != nil {
@@ -427,17 +423,12 @@ func pdfVerify(cmd *cobra.Command, f verifyFlags) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.in, err)
 	}
-	out := cmd.OutOrStdout()
-	if f.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			File string `json:"file"`
-			*pdfsign.Result
-		}{f.in, res}); err != nil {
-			return err
-		}
-	} else if err := writeSignaturesText(out, f.in, res, verify.Lang(f.lang)); err != nil {
+	jsonRep := struct {
+		File string `json:"file"`
+		*pdfsign.Result
+	}{f.in, res}
+	text := func(w io.Writer, lang verify.Lang) error { return writeSignaturesText(w, f.in, res, lang) }
+	if err := f.writeReport(cmd.OutOrStdout(), jsonRep, text); err != nil {
 		return err
 	}
 	if len(res.Signatures) == 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/zlib"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -104,15 +103,7 @@ every signature valid); 1: something failed; 2: could not check.`,
 			if rep.Signatures == nil {
 				rep.Signatures = []pdfsign.Signature{}
 			}
-			out := cmd.OutOrStdout()
-			if f.format == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(rep)
-			} else {
-				err = rep.writeText(out, verify.Lang(f.lang))
-			}
-			if err != nil {
+			if err := f.writeReport(cmd.OutOrStdout(), rep, rep.writeText); err != nil {
 				return err
 			}
 			if msg := rep.failure(len(f.trust) > 0); msg != "" {

@@ -96,11 +96,8 @@ func verifyCMS(cmd *cobra.Command, f verifyFlags) error {
 	if f.in == "" {
 		return errors.New("verify needs --in (the signature file)")
 	}
-	if f.format != "text" && f.format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", f.format)
-	}
-	if f.lang != "ru" && f.lang != "en" {
-		return fmt.Errorf("unknown --lang %q: use ru or en", f.lang)
+	if err := f.checkOutput(); err != nil {
+		return err
 	}
 	opts, err := verifyOptions(f)
 	if err != nil {
@@ -124,21 +121,35 @@ func verifyCMS(cmd *cobra.Command, f verifyFlags) error {
 		return fmt.Errorf("%s: %w", f.in, err)
 	}
 	rep.File = f.in
-	out := cmd.OutOrStdout()
-	if f.format == "json" {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	} else {
-		err = rep.WriteText(out, verify.Lang(f.lang))
-	}
-	if err != nil {
+	if err := f.writeReport(cmd.OutOrStdout(), rep, rep.WriteText); err != nil {
 		return err
 	}
 	if !rep.Passed() {
 		return errInvalid{fmt.Sprintf("%s: %s", f.in, rep.Indication)}
 	}
 	return nil
+}
+
+// checkOutput checks --format and --lang.
+func (f verifyFlags) checkOutput() error {
+	if f.format != "text" && f.format != "json" {
+		return fmt.Errorf("unknown --format %q: use text or json", f.format)
+	}
+	if f.lang != "ru" && f.lang != "en" {
+		return fmt.Errorf("unknown --lang %q: use ru or en", f.lang)
+	}
+	return nil
+}
+
+// writeReport writes rep as indented JSON with --format json, else as text
+// in --lang.
+func (f verifyFlags) writeReport(w io.Writer, rep any, text func(io.Writer, verify.Lang) error) error {
+	if f.format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	return text(w, verify.Lang(f.lang))
 }
 
 func verifyOptions(f verifyFlags) (verify.Options, error) {
