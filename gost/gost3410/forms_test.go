@@ -141,3 +141,29 @@ func scalarInverse(c *ec.Curve, a []byte) []byte {
 	inv := new(big.Int).ModInverse(bigFromBE(a), bigFromBE(c.Order()))
 	return inv.FillBytes(make([]byte, c.Size()))
 }
+
+// Raw masked keys are random bytes: whatever their first byte looks like as a
+// DER tag, they must be read as masked (a CI run once drew one starting 0x30).
+func TestMaskedKeyLooksLikeDER(t *testing.T) {
+	ps := CryptoProB
+	c := ps.curve()
+	k, _ := GenerateKey(ps, nil)
+	for _, first := range []byte{0x30, 0x02, 0x04, 0x00, 0xff} {
+		for try := 0; ; try++ {
+			m1, _ := randomScalar(c, nil)
+			dm := c.MulScalar(k.d, scalarInverse(c, m1))
+			masked := append(reversed(dm), reversed(m1)...)
+			if masked[0] != first {
+				if try > 100000 {
+					t.Fatalf("no mask gives first byte %#x", first)
+				}
+				continue
+			}
+			got, err := ParsePKCS8PrivateKey(pkcs8With(t, ps, masked))
+			if err != nil || !got.Equal(k) {
+				t.Fatalf("masked key starting %#x: %v", first, err)
+			}
+			break
+		}
+	}
+}

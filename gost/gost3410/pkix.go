@@ -188,36 +188,20 @@ func ParsePKCS8PrivateKey(der []byte) (*PrivateKey, error) {
 
 func parsePrivateKeyValue(ps *ParamSet, v cryptobyte.String) (*PrivateKey, error) {
 	n := ps.size
-	switch {
-	case len(v) == n:
+	if len(v) == n {
 		return NewPrivateKey(ps, v)
-	case len(v) > 0 && v[0] == byte(cbasn1.OCTET_STRING) && len(v) == n+2:
-		var raw cryptobyte.String
-		if !v.ReadASN1(&raw, cbasn1.OCTET_STRING) || !v.Empty() || len(raw) != n {
-			return nil, errors.New("malformed wrapped private key")
-		}
-		return NewPrivateKey(ps, raw)
-	case len(v) > 0 && v[0] == byte(cbasn1.INTEGER):
-		var raw cryptobyte.String
-		if !v.ReadASN1(&raw, cbasn1.INTEGER) || !v.Empty() || len(raw) == 0 || raw[0]&0x80 != 0 {
-			return nil, errors.New("malformed INTEGER private key")
-		}
-		for len(raw) > n && raw[0] == 0 {
-			raw = raw[1:]
-		}
-		if len(raw) > n {
-			return nil, errors.New("INTEGER private key is too large")
-		}
-		d := make([]byte, n)
-		copy(d[n-len(raw):], raw)
+	}
+	// The DER forms are taken only when they parse completely: raw masked
+	// bytes are random and may begin with any tag.
+	if d, ok := integerForm(v, n); ok {
 		return newPrivateKey(ps, d)
-	case len(v) > 0 && v[0] == byte(cbasn1.SEQUENCE):
-		var seq, masked, pub cryptobyte.String
-		if !v.ReadASN1(&seq, cbasn1.SEQUENCE) || !v.Empty() ||
-			!seq.ReadASN1(&masked, cbasn1.OCTET_STRING) ||
-			!seq.ReadASN1(&pub, cbasn1.OCTET_STRING) || !seq.Empty() {
-			return nil, errors.New("malformed masked private key")
-		}
+	}
+	var wrapped, seq, masked, pub cryptobyte.String
+	if w := v; w.ReadASN1(&wrapped, cbasn1.OCTET_STRING) && w.Empty() && len(wrapped) == n {
+		return NewPrivateKey(ps, wrapped)
+	}
+	if w := v; w.ReadASN1(&seq, cbasn1.SEQUENCE) && w.Empty() &&
+		seq.ReadASN1(&masked, cbasn1.OCTET_STRING) && seq.ReadASN1(&pub, cbasn1.OCTET_STRING) && seq.Empty() {
 		k, err := unmask(ps, masked)
 		if err != nil {
 			return nil, err
@@ -226,10 +210,29 @@ func parsePrivateKeyValue(ps *ParamSet, v cryptobyte.String) (*PrivateKey, error
 			return nil, errors.New("masked private key does not match its public key")
 		}
 		return k, nil
-	case len(v) > n && len(v)%n == 0:
+	}
+	if len(v) > n && len(v)%n == 0 {
 		return unmask(ps, v)
 	}
 	return nil, fmt.Errorf("private key value of %d bytes is none of the known forms for %s", len(v), ps.name)
+}
+
+// integerForm reads the old form, a DER INTEGER d (big-endian), and returns d
+// as n bytes.
+func integerForm(v cryptobyte.String, n int) ([]byte, bool) {
+	var raw cryptobyte.String
+	if !v.ReadASN1(&raw, cbasn1.INTEGER) || !v.Empty() || len(raw) == 0 || raw[0]&0x80 != 0 {
+		return nil, false
+	}
+	for len(raw) > n && raw[0] == 0 {
+		raw = raw[1:]
+	}
+	if len(raw) > n {
+		return nil, false
+	}
+	d := make([]byte, n)
+	copy(d[n-len(raw):], raw)
+	return d, true
 }
 
 // unmask computes d = d′·m₁·…·mₖ mod q from LE(d′) ‖ LE(m₁) ‖ … (FACTS §4.2).
