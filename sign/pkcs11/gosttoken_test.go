@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/podpis/podpis/gost/gost3410"
 )
@@ -115,12 +116,15 @@ func (g *gostToken) uri(path string) string {
 }
 
 // remove takes the token out of slot (the "removed" control file), and
-// insert puts it back.
+// insert puts it back. Each waits for the module to notice: session calls
+// look at the control file at most every 10 ms (GT_POLL_MS), as a reader
+// notices a pulled card a little later.
 func (g *gostToken) remove(slot int) {
 	g.t.Helper()
 	if err := os.WriteFile(filepath.Join(g.dir, "slot"+strconv.Itoa(slot), "removed"), nil, 0o600); err != nil {
 		g.t.Fatal(err)
 	}
+	time.Sleep(gosttokenPoll)
 }
 
 func (g *gostToken) insert(slot int) {
@@ -128,7 +132,11 @@ func (g *gostToken) insert(slot int) {
 	if err := os.Remove(filepath.Join(g.dir, "slot"+strconv.Itoa(slot), "removed")); err != nil {
 		g.t.Fatal(err)
 	}
+	time.Sleep(gosttokenPoll)
 }
+
+// gosttokenPoll is twice GT_POLL_MS (testdata/gosttoken/src/gosttoken.h).
+const gosttokenPoll = 20 * time.Millisecond
 
 // userFails reads the token's failed-login counter from its state file.
 func (g *gostToken) userFails(slot int) int {

@@ -39,6 +39,7 @@
 #define GT_MIN_PIN      4
 #define GT_MAX_PIN      64
 #define GT_PIN_TRIES    3   /* wrong user PINs before the PIN locks */
+#define GT_POLL_MS      10  /* session calls look for the "removed" file at most this often */
 #define GT_PATH         4096 /* GOSTTOKEN_DIR */
 #define GT_FILE         (GT_PATH + 512) /* any file under it */
 
@@ -62,6 +63,7 @@ struct gt_slot {
 	CK_SLOT_ID id;
 	char dir[GT_PATH + 32];
 	int present;  /* token present at the last look (no "removed" file) */
+	long long looked_ms; /* CLOCK_MONOTONIC_COARSE of the last look, for gt_slot_poll */
 	unsigned gen; /* bumped at every removal: older sessions are dead */
 	/* Token state, loaded from dir/token while present. */
 	int initialized;
@@ -122,6 +124,7 @@ void gt_pad(CK_UTF8CHAR *dst, size_t n, const char *src);
 /* slot.c */
 CK_RV gt_slot_get(CK_SLOT_ID id, struct gt_slot **out); /* refreshed, may be absent */
 void gt_slot_refresh(struct gt_slot *s);
+void gt_slot_poll(struct gt_slot *s); /* gt_slot_refresh at most every GT_POLL_MS */
 void gt_slot_unload(struct gt_slot *s);
 
 /* session.c */

@@ -30,7 +30,7 @@ CK_RV gt_session_get(CK_SESSION_HANDLE h, struct gt_session **out)
 	struct gt_session *s = gt_session_find(h);
 	if (!s)
 		return CKR_SESSION_HANDLE_INVALID;
-	gt_slot_refresh(s->slot);
+	gt_slot_poll(s->slot);
 	if (!s->slot->present || s->gen != s->slot->gen)
 		return CKR_DEVICE_REMOVED;
 	*out = s;

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -44,6 +45,14 @@ void gt_slot_unload(struct gt_slot *s)
  * removal every session of the slot dies (see gt_session_get); on insertion
  * the token is read back from disk.
  */
+/* Milliseconds of CLOCK_MONOTONIC_COARSE: read from the vDSO, no system call. */
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 void gt_slot_refresh(struct gt_slot *s)
 {
 	char path[GT_FILE];
@@ -51,6 +60,7 @@ void gt_slot_refresh(struct gt_slot *s)
 
 	snprintf(path, sizeof path, "%s/removed", s->dir);
 	present = access(path, F_OK) != 0;
+	s->looked_ms = now_ms();
 	if (s->present && !present) {
 		gt_slot_unload(s);
 		s->gen++;
@@ -63,6 +73,20 @@ void gt_slot_refresh(struct gt_slot *s)
 		}
 		s->present = 1;
 	}
+}
+
+/*
+ * Session calls (C_SignInit, C_Sign, …) look at the control file at most every
+ * GT_POLL_MS: a file-system call under the module lock on every operation
+ * serialised concurrent signing (two sessions reached only 1.35× one).  A
+ * real reader, too, notices a pulled token a little later; slot calls
+ * (C_GetSlotList, C_GetSlotInfo, C_GetTokenInfo, C_OpenSession) still look
+ * every time.
+ */
+void gt_slot_poll(struct gt_slot *s)
+{
+	if (now_ms() - s->looked_ms >= GT_POLL_MS)
+		gt_slot_refresh(s);
 }
 
 CK_RV gt_slot_get(CK_SLOT_ID id, struct gt_slot **out)
