@@ -86,10 +86,10 @@ func checkDigestSignature(pub crypto.PublicKey, sigAlg, digestAlg asn1.ObjectIde
 	switch k := pub.(type) {
 	case *gost3410.PublicKey:
 		want := pki.OIDStreebog256
-		keyOIDs := []asn1.ObjectIdentifier{oidGOSTKey256, oidGOSTSig256, oidGOSTAgreement256}
+		keyOIDs := []asn1.ObjectIdentifier{pki.OIDGOSTKey256, pki.OIDGOSTSig256, pki.OIDGOSTAgreement256}
 		if k.ParamSet().Hash() == gost3410.Streebog512 {
 			want = pki.OIDStreebog512
-			keyOIDs = []asn1.ObjectIdentifier{oidGOSTKey512, oidGOSTSig512, oidGOSTAgreement512}
+			keyOIDs = []asn1.ObjectIdentifier{pki.OIDGOSTKey512, pki.OIDGOSTSig512, pki.OIDGOSTAgreement512}
 		}
 		if !digestAlg.Equal(want) || !oneOf(sigAlg, keyOIDs...) {
 			return fmt.Errorf("%w: %v with %v for a %d-bit GOST key", pki.ErrUnsupportedAlgorithm, sigAlg, digestAlg, 8*k.ParamSet().Size())
@@ -100,7 +100,7 @@ func checkDigestSignature(pub crypto.PublicKey, sigAlg, digestAlg asn1.ObjectIde
 		return nil
 	case *rsa.PublicKey:
 		h, ok := stdHash(digestAlg)
-		if !ok || !sigFits(oidRSAEncryption, sigAlg, digestAlg) {
+		if !ok || !sigFits(pki.OIDRSAEncryption, sigAlg, digestAlg) {
 			return fmt.Errorf("%w: %v with %v for an RSA key", pki.ErrUnsupportedAlgorithm, sigAlg, digestAlg)
 		}
 		if rsa.VerifyPKCS1v15(k, h, digest, sig) != nil {
@@ -109,7 +109,7 @@ func checkDigestSignature(pub crypto.PublicKey, sigAlg, digestAlg asn1.ObjectIde
 		return nil
 	case *ecdsa.PublicKey:
 		_, ok := stdHash(digestAlg)
-		if !ok || !sigFits(oidECPublicKey, sigAlg, digestAlg) {
+		if !ok || !sigFits(pki.OIDECPublicKey, sigAlg, digestAlg) {
 			return fmt.Errorf("%w: %v with %v for an ECDSA key", pki.ErrUnsupportedAlgorithm, sigAlg, digestAlg)
 		}
 		if !ecdsa.VerifyASN1(k, digest, sig) {
@@ -144,12 +144,12 @@ func oneOf(oid asn1.ObjectIdentifier, set ...asn1.ObjectIdentifier) bool {
 var sigDigests = []struct {
 	sig, digest, key asn1.ObjectIdentifier
 }{
-	{oidSHA256WithRSA, pki.OIDSHA256, oidRSAEncryption},
-	{oidSHA384WithRSA, pki.OIDSHA384, oidRSAEncryption},
-	{oidSHA512WithRSA, pki.OIDSHA512, oidRSAEncryption},
-	{oidECDSAWithSHA256, pki.OIDSHA256, oidECPublicKey},
-	{oidECDSAWithSHA384, pki.OIDSHA384, oidECPublicKey},
-	{oidECDSAWithSHA512, pki.OIDSHA512, oidECPublicKey},
+	{pki.OIDSHA256WithRSA, pki.OIDSHA256, pki.OIDRSAEncryption},
+	{pki.OIDSHA384WithRSA, pki.OIDSHA384, pki.OIDRSAEncryption},
+	{pki.OIDSHA512WithRSA, pki.OIDSHA512, pki.OIDRSAEncryption},
+	{pki.OIDECDSAWithSHA256, pki.OIDSHA256, pki.OIDECPublicKey},
+	{pki.OIDECDSAWithSHA384, pki.OIDSHA384, pki.OIDECPublicKey},
+	{pki.OIDECDSAWithSHA512, pki.OIDSHA512, pki.OIDECPublicKey},
 }
 
 // sigFits reports whether sigAlg may sign with digestAlg for keys of keyOID.

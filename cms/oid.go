@@ -22,20 +22,4 @@ var (
 )
 
 // Algorithm identifiers cms needs beyond those of package pki.
-var (
-	oidGOSTKey256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1} // id-tc26-gost3410-12-256
-	oidGOSTKey512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2} // id-tc26-gost3410-12-512
-	oidGOSTSig256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 2} // id-tc26-signwithdigest-gost3410-12-256
-	oidGOSTSig512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 3} // id-tc26-signwithdigest-gost3410-12-512
-	oidGOSTAgreement256 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 1}
-	oidGOSTAgreement512 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 2}
-	oidSHA1             = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	oidRSAEncryption    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	oidECPublicKey      = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidSHA256WithRSA    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidSHA384WithRSA    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	oidSHA512WithRSA    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
-	oidECDSAWithSHA256  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidECDSAWithSHA384  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidECDSAWithSHA512  = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-)
+var oidSHA1 = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26} // RFC 3279 §2.2.1; ESS signingCertificate v1

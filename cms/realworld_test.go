@@ -147,7 +147,7 @@ func TestRealWorldFNSDigest(t *testing.T) {
 	digest, _ := hex.DecodeString(string(m[1]))
 	res := mustVerify(t, data, VerifyOptions{ContentDigests: map[string][]byte{pki.OIDStreebog256.String(): digest}})
 	wantCodes(t, res, OK)
-	if got := res.Signers[0].Signer.SignatureAlgorithm.Algorithm; !got.Equal(oidGOSTSig256) {
+	if got := res.Signers[0].Signer.SignatureAlgorithm.Algorithm; !got.Equal(pki.OIDGOSTSig256) {
 		t.Errorf("signatureAlgorithm %v, want the signwithdigest OID", got)
 	}
 	digest[0] ^= 1

@@ -243,9 +243,9 @@ func TestVerifyProducerVariants(t *testing.T) {
 		return b.BytesOrPanic()
 	}
 	for name, edit := range map[string]func(f [][]byte) [][]byte{
-		"signwithdigest OID (FNS)":   func(f [][]byte) [][]byte { f[4] = marshalAlgorithm(oidGOSTSig256); return f },
-		"signwithdigest OID + NULL":  func(f [][]byte) [][]byte { f[4] = null(oidGOSTSig256); return f },
-		"key OID + NULL (OpenSSL)":   func(f [][]byte) [][]byte { f[4] = null(oidGOSTKey256); return f },
+		"signwithdigest OID (FNS)":   func(f [][]byte) [][]byte { f[4] = marshalAlgorithm(pki.OIDGOSTSig256); return f },
+		"signwithdigest OID + NULL":  func(f [][]byte) [][]byte { f[4] = null(pki.OIDGOSTSig256); return f },
+		"key OID + NULL (OpenSSL)":   func(f [][]byte) [][]byte { f[4] = null(pki.OIDGOSTKey256); return f },
 		"digest + NULL (CryptoPro)":  func(f [][]byte) [][]byte { f[2] = null(pki.OIDStreebog256); return f },
 		"subjectKeyIdentifier sid":   func(f [][]byte) [][]byte { return skiSID(t, f, p.leaf.SubjectKeyId) },
 		"issuer re-encoded in sid":   func(f [][]byte) [][]byte { return reencodedIssuer(t, f, p.leaf) },
@@ -449,9 +449,9 @@ func TestNoSignedAttributes(t *testing.T) {
 		opts   crypto.SignerOpts
 		sigAlg []asn1.ObjectIdentifier
 	}{
-		{"gost", gost, pki.OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, []asn1.ObjectIdentifier{oidGOSTKey256, oidGOSTSig256}},
-		{"rsa", rsaP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{oidRSAEncryption, oidSHA256WithRSA}},
-		{"ecdsa", ecP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{oidECPublicKey, oidECDSAWithSHA256}},
+		{"gost", gost, pki.OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, []asn1.ObjectIdentifier{pki.OIDGOSTKey256, pki.OIDGOSTSig256}},
+		{"rsa", rsaP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{pki.OIDRSAEncryption, pki.OIDSHA256WithRSA}},
+		{"ecdsa", ecP, pki.OIDSHA256, crypto.SHA256, []asn1.ObjectIdentifier{pki.OIDECPublicKey, pki.OIDECDSAWithSHA256}},
 	} {
 		h, _ := pki.HashByOID(c.digest)
 		d := h()
@@ -490,7 +490,7 @@ func TestNoSignedAttributes(t *testing.T) {
 	// A signature OID that names another digest than digestAlgorithm.
 	base, _ := Sign(bytes.NewReader(content), rsaP.config(), SignOptions{Detached: true})
 	bad := editSigner(t, base, func(f [][]byte) [][]byte {
-		return [][]byte{f[0], f[1], f[2], marshalAlgorithm(oidSHA384WithRSA), f[5]}
+		return [][]byte{f[0], f[1], f[2], marshalAlgorithm(pki.OIDSHA384WithRSA), f[5]}
 	})
 	wantCodes(t, mustVerify(t, bad, VerifyOptions{Content: bytes.NewReader(content)}), AlgorithmUnsupported)
 }

@@ -23,25 +23,25 @@ var (
 // RSA: RFC 8017 Appendix C, RFC 4055; ECDSA: RFC 5758 §3.2, RFC 5480;
 // Ed25519: RFC 8410.
 var (
-	oidGOSTKey256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1} // id-tc26-gost3410-12-256
-	oidGOSTKey512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2} // id-tc26-gost3410-12-512
-	oidGOSTAgreement256 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 1} // id-tc26-agreement-gost-3410-12-256
-	oidGOSTAgreement512 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 2} // id-tc26-agreement-gost-3410-12-512
-	oidGOSTSig256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 2} // id-tc26-signwithdigest-gost3410-12-256
-	oidGOSTSig512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 3} // id-tc26-signwithdigest-gost3410-12-512
+	OIDGOSTKey256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 1} // id-tc26-gost3410-12-256
+	OIDGOSTKey512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 1, 2} // id-tc26-gost3410-12-512
+	OIDGOSTAgreement256 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 1} // id-tc26-agreement-gost-3410-12-256
+	OIDGOSTAgreement512 = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 6, 2} // id-tc26-agreement-gost-3410-12-512
+	OIDGOSTSig256       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 2} // id-tc26-signwithdigest-gost3410-12-256
+	OIDGOSTSig512       = asn1.ObjectIdentifier{1, 2, 643, 7, 1, 1, 3, 3} // id-tc26-signwithdigest-gost3410-12-512
 	oidGOST2001Key      = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 19}      // id-GostR3410-2001
 	oidGOST2001Sig      = asn1.ObjectIdentifier{1, 2, 643, 2, 2, 3}       // id-GostR3411-94-with-GostR3410-2001
 
-	oidRSAEncryption   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	OIDRSAEncryption   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
 	oidRSAPSS          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	oidSHA256WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	oidSHA384WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	oidSHA512WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+	OIDSHA256WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	OIDSHA384WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
+	OIDSHA512WithRSA   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
 	oidMGF1            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
-	oidECPublicKey     = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	oidECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	oidECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	oidECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	OIDECPublicKey     = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	OIDECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	OIDECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	OIDECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 	oidEd25519         = asn1.ObjectIdentifier{1, 3, 101, 112}
 )
 

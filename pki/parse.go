@@ -92,7 +92,7 @@ func publicKey(goKey any, spki []byte) (any, error) {
 		return nil, err
 	}
 	switch {
-	case alg.Equal(oidGOSTKey256), alg.Equal(oidGOSTKey512), alg.Equal(oidGOSTAgreement256), alg.Equal(oidGOSTAgreement512):
+	case alg.Equal(OIDGOSTKey256), alg.Equal(OIDGOSTKey512), alg.Equal(OIDGOSTAgreement256), alg.Equal(OIDGOSTAgreement512):
 		k, err := gost3410.ParsePKIXPublicKey(spki)
 		if err != nil {
 			return nil, err

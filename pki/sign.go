@@ -62,10 +62,10 @@ func checkSignature(pub crypto.PublicKey, alg pkix.AlgorithmIdentifier, digestAl
 		return checkRSA(pub, alg, digestAlg, signed, sig)
 	case *ecdsa.PublicKey:
 		h, err := digestFor(sigAlg, digestAlg, map[string]crypto.Hash{
-			oidECDSAWithSHA256.String(): crypto.SHA256,
-			oidECDSAWithSHA384.String(): crypto.SHA384,
-			oidECDSAWithSHA512.String(): crypto.SHA512,
-		}, oidECPublicKey)
+			OIDECDSAWithSHA256.String(): crypto.SHA256,
+			OIDECDSAWithSHA384.String(): crypto.SHA384,
+			OIDECDSAWithSHA512.String(): crypto.SHA512,
+		}, OIDECPublicKey)
 		if err != nil {
 			return err
 		}
@@ -97,9 +97,9 @@ func mismatch(sigAlg asn1.ObjectIdentifier, key string) error {
 // known reports whether podpis knows the signature or key algorithm oid.
 func known(oid asn1.ObjectIdentifier) bool {
 	for _, o := range []asn1.ObjectIdentifier{
-		oidGOSTKey256, oidGOSTKey512, oidGOSTAgreement256, oidGOSTAgreement512, oidGOSTSig256, oidGOSTSig512,
-		oidRSAEncryption, oidRSAPSS, oidSHA256WithRSA, oidSHA384WithRSA, oidSHA512WithRSA,
-		oidECPublicKey, oidECDSAWithSHA256, oidECDSAWithSHA384, oidECDSAWithSHA512, oidEd25519,
+		OIDGOSTKey256, OIDGOSTKey512, OIDGOSTAgreement256, OIDGOSTAgreement512, OIDGOSTSig256, OIDGOSTSig512,
+		OIDRSAEncryption, oidRSAPSS, OIDSHA256WithRSA, OIDSHA384WithRSA, OIDSHA512WithRSA,
+		OIDECPublicKey, OIDECDSAWithSHA256, OIDECDSAWithSHA384, OIDECDSAWithSHA512, oidEd25519,
 	} {
 		if o.Equal(oid) {
 			return true
@@ -111,9 +111,9 @@ func known(oid asn1.ObjectIdentifier) bool {
 func checkGOST(pub *gost3410.PublicKey, sigAlg, digestAlg asn1.ObjectIdentifier, signed, sig []byte) error {
 	var want gost3410.Hash
 	switch {
-	case sigAlg.Equal(oidGOSTSig256), sigAlg.Equal(oidGOSTKey256), sigAlg.Equal(oidGOSTAgreement256):
+	case sigAlg.Equal(OIDGOSTSig256), sigAlg.Equal(OIDGOSTKey256), sigAlg.Equal(OIDGOSTAgreement256):
 		want = gost3410.Streebog256
-	case sigAlg.Equal(oidGOSTSig512), sigAlg.Equal(oidGOSTKey512), sigAlg.Equal(oidGOSTAgreement512):
+	case sigAlg.Equal(OIDGOSTSig512), sigAlg.Equal(OIDGOSTKey512), sigAlg.Equal(OIDGOSTAgreement512):
 		want = gost3410.Streebog512
 	default:
 		return mismatch(sigAlg, "GOST R 34.10-2012")
@@ -145,10 +145,10 @@ func checkRSA(pub *rsa.PublicKey, alg pkix.AlgorithmIdentifier, digestAlg asn1.O
 		return nil
 	}
 	h, err := digestFor(alg.Algorithm, digestAlg, map[string]crypto.Hash{
-		oidSHA256WithRSA.String(): crypto.SHA256,
-		oidSHA384WithRSA.String(): crypto.SHA384,
-		oidSHA512WithRSA.String(): crypto.SHA512,
-	}, oidRSAEncryption)
+		OIDSHA256WithRSA.String(): crypto.SHA256,
+		OIDSHA384WithRSA.String(): crypto.SHA384,
+		OIDSHA512WithRSA.String(): crypto.SHA512,
+	}, OIDRSAEncryption)
 	if err != nil {
 		return err
 	}
@@ -186,7 +186,7 @@ func digestFor(sigAlg, digestAlg asn1.ObjectIdentifier, table map[string]crypto.
 }
 
 func keyName(keyOID asn1.ObjectIdentifier) string {
-	if keyOID.Equal(oidRSAEncryption) {
+	if keyOID.Equal(OIDRSAEncryption) {
 		return "RSA"
 	}
 	return "ECDSA"
@@ -286,19 +286,19 @@ func signingParams(pub crypto.PublicKey) (sigAlg pkix.AlgorithmIdentifier, diges
 	switch k := pub.(type) {
 	case *gost3410.PublicKey:
 		if k.ParamSet().Hash() == gost3410.Streebog512 {
-			return pkix.AlgorithmIdentifier{Algorithm: oidGOSTSig512}, OIDStreebog512, gost3410.SignerOpts{Hash: gost3410.Streebog512}, nil
+			return pkix.AlgorithmIdentifier{Algorithm: OIDGOSTSig512}, OIDStreebog512, gost3410.SignerOpts{Hash: gost3410.Streebog512}, nil
 		}
-		return pkix.AlgorithmIdentifier{Algorithm: oidGOSTSig256}, OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, nil
+		return pkix.AlgorithmIdentifier{Algorithm: OIDGOSTSig256}, OIDStreebog256, gost3410.SignerOpts{Hash: gost3410.Streebog256}, nil
 	case *rsa.PublicKey:
-		return pkix.AlgorithmIdentifier{Algorithm: oidSHA256WithRSA, Parameters: asn1NULL}, OIDSHA256, crypto.SHA256, nil
+		return pkix.AlgorithmIdentifier{Algorithm: OIDSHA256WithRSA, Parameters: asn1NULL}, OIDSHA256, crypto.SHA256, nil
 	case *ecdsa.PublicKey:
 		switch k.Curve {
 		case elliptic.P256():
-			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA256}, OIDSHA256, crypto.SHA256, nil
+			return pkix.AlgorithmIdentifier{Algorithm: OIDECDSAWithSHA256}, OIDSHA256, crypto.SHA256, nil
 		case elliptic.P384():
-			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA384}, OIDSHA384, crypto.SHA384, nil
+			return pkix.AlgorithmIdentifier{Algorithm: OIDECDSAWithSHA384}, OIDSHA384, crypto.SHA384, nil
 		case elliptic.P521():
-			return pkix.AlgorithmIdentifier{Algorithm: oidECDSAWithSHA512}, OIDSHA512, crypto.SHA512, nil
+			return pkix.AlgorithmIdentifier{Algorithm: OIDECDSAWithSHA512}, OIDSHA512, crypto.SHA512, nil
 		}
 		return sigAlg, nil, nil, fmt.Errorf("%w: ECDSA curve %s", ErrUnsupportedAlgorithm, k.Curve.Params().Name)
 	case ed25519.PublicKey:
