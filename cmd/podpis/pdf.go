@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/podpis/podpis/cms/tsp"
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/pdf"
 	"github.com/podpis/podpis/pdf/pdfsign"
@@ -276,21 +276,22 @@ func inlineRuns(s string) []pdf.Run {
 // --- pdf sign ---
 
 type pdfSignFlags struct {
-	key, cert, in, out, at, font string
-	stamp                        bool
-	page                         int
-	token                        tokenFlags
+	key, cert, in, out, at, font, tsa string
+	stamp                             bool
+	page                              int
+	token                             tokenFlags
 }
 
 func newPDFSignCmd() *cobra.Command {
 	var f pdfSignFlags
 	cmd := &cobra.Command{
-		Use:   "sign --in doc.pdf --out signed.pdf --key KEY|pkcs11:… [--cert CERT] [--stamp] [--page N] [--at X,Y]",
+		Use:   "sign --in doc.pdf --out signed.pdf --key KEY|pkcs11:… [--cert CERT] [--stamp] [--page N] [--at X,Y] [--tsa URL]",
 		Short: "Sign a PDF (CAdES, incremental update), visibly with --stamp",
 		Long: `Sign a PDF by an incremental update: the original bytes are kept, a signature
 field is added whose /Contents is a detached CAdES-BES signature over the
 /ByteRange (SubFilter ETSI.CAdES.detached). Signing a signed file adds a
-further signature; earlier ones stay valid.
+further signature; earlier ones stay valid. --tsa adds an RFC 3161 signature
+timestamp from that authority (CAdES-T, PAdES B-T).
 
 --stamp makes the signature visible: the mark of GOST R 7.0.97-2016 (serial
 number, owner, validity) in an 85 × 30 mm frame on page --page (default 1) with
@@ -310,6 +311,7 @@ be the input.`,
 	fl.IntVar(&f.page, "page", 0, "page for the signature field, 1-based (default 1)")
 	fl.StringVar(&f.at, "at", "", "with --stamp: X,Y of the stamp's lower-left corner in mm (default 20,20)")
 	fl.StringVar(&f.font, "font", stampFont, "with --stamp: TrueType font with Cyrillic")
+	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 timestamp authority URL: make CAdES-T")
 	f.token.add(cmd)
 	return cmd
 }
@@ -331,6 +333,9 @@ func pdfSign(cmd *cobra.Command, f pdfSignFlags) error {
 		return errors.New("pdf sign: --at places the stamp: add --stamp")
 	}
 	opts := pdfsign.Options{Page: f.page}
+	if f.tsa != "" {
+		opts.Timestamper = &tsp.Client{URL: f.tsa}
+	}
 	if f.stamp {
 		x, y := pdf.Mm(20), pdf.Mm(20)
 		if f.at != "" {
@@ -419,16 +424,12 @@ func pdfVerify(cmd *cobra.Command, f verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	res, err := pdfsign.Verify(cmd.Context(), data, opts)
+	res, err := verify.PDF(cmd.Context(), bytes.NewReader(data), int64(len(data)), opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.in, err)
 	}
-	jsonRep := struct {
-		File string `json:"file"`
-		*pdfsign.Result
-	}{f.in, res}
-	text := func(w io.Writer, lang verify.Lang) error { return writeSignaturesText(w, f.in, res, lang) }
-	if err := f.writeReport(cmd.OutOrStdout(), jsonRep, text); err != nil {
+	res.File = f.in
+	if err := f.writeReport(cmd.OutOrStdout(), res, res.WriteText); err != nil {
 		return err
 	}
 	if len(res.Signatures) == 0 {
@@ -444,53 +445,4 @@ func pdfVerify(cmd *cobra.Command, f verifyFlags) error {
 		return errInvalid{fmt.Sprintf("%s: %d of %d signatures not valid", f.in, bad, len(res.Signatures))}
 	}
 	return nil
-}
-
-// writeSignaturesText writes a person's report on the signatures of a PDF.
-func writeSignaturesText(w io.Writer, name string, res *pdfsign.Result, lang verify.Lang) error {
-	en := lang == "en"
-	tr := func(ru, e string) string {
-		if en {
-			return e
-		}
-		return ru
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s %d\n", name, tr("подписей:", "signatures:"), len(res.Signatures))
-	for i := range res.Signatures {
-		s := &res.Signatures[i]
-		verdict := tr("ДЕЙСТВИТЕЛЬНА", "VALID")
-		if !s.Valid() {
-			verdict = tr("НЕ ПОДТВЕРЖДЕНА", "NOT VALID")
-		}
-		fmt.Fprintf(&b, "\n%s %d: %s — %s\n", tr("Подпись", "Signature"), i+1, s.Field, verdict)
-		if s.SigningTime != "" {
-			fmt.Fprintf(&b, "  %s %s\n", tr("Время подписания (/M):", "Signing time (/M):"), s.SigningTime)
-		}
-		fmt.Fprintf(&b, "  SubFilter: %s\n", s.SubFilter)
-		if s.ByteRangeOK {
-			fmt.Fprintf(&b, "  ByteRange %v: %s\n", s.ByteRange, tr("охватывает весь файл, кроме подписи", "covers the whole file but the signature"))
-		} else {
-			fmt.Fprintf(&b, "  ByteRange %v: %s: %s\n", s.ByteRange, tr("ОШИБКА", "BAD"), s.ByteRangeProblem)
-		}
-		if s.Modified {
-			fmt.Fprintf(&b, "  %s %s\n", tr("Изменения после подписи:", "Changes after signing:"), s.Summary())
-		} else {
-			fmt.Fprintf(&b, "  %s\n", tr("Изменений после подписи нет", "No changes after signing"))
-		}
-		if s.Report != nil {
-			var rb bytes.Buffer
-			if err := s.Report.WriteText(&rb, lang); err != nil {
-				return err
-			}
-			for _, line := range strings.Split(strings.TrimRight(rb.String(), "\n"), "\n") {
-				if line = strings.TrimRight(line, " "); line != "" {
-					line = "  " + line
-				}
-				b.WriteString(line + "\n")
-			}
-		}
-	}
-	_, err := w.Write([]byte(b.String()))
-	return err
 }

@@ -30,10 +30,10 @@ type pdfCheckReport struct {
 	MaxSize int    `json:"maxSize"`
 	SizeOK  bool   `json:"sizeOK"`
 	// PDFAPart and PDFAConformance are the XMP pdfaid claim, empty if none.
-	PDFAPart        string              `json:"pdfaPart,omitempty"`
-	PDFAConformance string              `json:"pdfaConformance,omitempty"`
-	Rules           []pdfCheckRule      `json:"rules"`
-	Signatures      []pdfsign.Signature `json:"signatures"`
+	PDFAPart        string                `json:"pdfaPart,omitempty"`
+	PDFAConformance string                `json:"pdfaConformance,omitempty"`
+	Rules           []pdfCheckRule        `json:"rules"`
+	Signatures      []verify.PDFSignature `json:"signatures"`
 	// SignatureError says why the signatures could not be read.
 	SignatureError string `json:"signatureError,omitempty"`
 	// QRCodes are the QR codes drawn as vector rectangles, decoded.
@@ -90,7 +90,7 @@ every signature valid); 1: something failed; 2: could not check.`,
 			if rep.QRCodes == nil {
 				rep.QRCodes = []pdfQR{}
 			}
-			res, err := pdfsign.Verify(cmd.Context(), data, opts)
+			res, err := verify.PDF(cmd.Context(), bytes.NewReader(data), int64(len(data)), opts)
 			if err != nil {
 				if errors.Is(err, pdfsign.ErrEncrypted) {
 					rep.SignatureError = err.Error()
@@ -101,7 +101,7 @@ every signature valid); 1: something failed; 2: could not check.`,
 				rep.Signatures = res.Signatures
 			}
 			if rep.Signatures == nil {
-				rep.Signatures = []pdfsign.Signature{}
+				rep.Signatures = []verify.PDFSignature{}
 			}
 			if err := f.writeReport(cmd.OutOrStdout(), rep, rep.writeText); err != nil {
 				return err
@@ -205,7 +205,7 @@ func (r *pdfCheckReport) writeText(w io.Writer, lang verify.Lang) error {
 		_, err := io.WriteString(w, "signatures: none\n")
 		return err
 	}
-	return writeSignaturesText(w, "signatures", &pdfsign.Result{Signatures: r.Signatures}, lang)
+	return (&verify.PDFReport{Signatures: r.Signatures}).WriteText(w, lang)
 }
 
 var (

@@ -35,29 +35,28 @@
 // Signing a signed file adds a further update; earlier signatures stay valid
 // because their bytes are not touched.
 //
-// # Verifying
+// # Finding signatures
 //
-// Verify finds the signature fields of the newest revision's form (/FT /Sig
-// with a /V) and checks for each:
+// Find lists the signature fields of the newest revision's form (/FT /Sig
+// with a /V) and for each:
 //
-//   - /SubFilter is ETSI.CAdES.detached or adbe.pkcs7.detached;
-//   - /ByteRange starts at 0, stays inside the file, leaves out exactly the
-//     /Contents hexadecimal string of that signature dictionary, and ends at
-//     the end of a revision (%%EOF);
-//   - the CMS in /Contents over the ByteRange bytes, through verify.CMS:
-//     signature, content digest, certification path, revocation with the
-//     CRLs given, reported with ETSI EN 319 102-1 indications;
+//   - /SubFilter, which must be ETSI.CAdES.detached or adbe.pkcs7.detached;
+//   - whether /ByteRange starts at 0, stays inside the file, leaves out
+//     exactly the /Contents hexadecimal string of that signature dictionary,
+//     and ends at the end of a revision (%%EOF);
+//   - the CMS bytes of /Contents and the ByteRange pieces they should cover;
 //   - whether anything was appended after the signed revision, and then
 //     which objects the later cross-reference sections list, which pages
 //     those are and how many later signatures.
 //
-// Verify does not judge whether later changes were permitted (DocMDP,
-// FieldMDP, §12.8.2; a later update may change how a page looks), does not
-// render or compare page content, and does not check PDF/A conformance. It
+// The cryptographic and certificate checks are package verify's
+// (verify.PDF), which is downstream of this package. Find does not judge
+// whether later changes were permitted (DocMDP, FieldMDP, §12.8.2; a later
+// update may change how a page looks), does not render or compare page
+// content, and does not check PDF/A conformance (package pdfcheck does). It
 // reads signature dictionaries only as top-level objects (where /ByteRange
-// can point into them), and
-// reads no encrypted PDFs and decodes only the FlateDecode streams the
-// structure needs.
+// can point into them), reads no encrypted PDFs and decodes only the
+// FlateDecode streams the structure needs.
 //
 // # Security contract
 //

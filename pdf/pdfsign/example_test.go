@@ -9,15 +9,14 @@ import (
 	"path/filepath"
 
 	"github.com/podpis/podpis/pdf/pdfsign"
-	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
 	"github.com/podpis/podpis/sign"
-	"github.com/podpis/podpis/verify"
 )
 
-// A key file opened with sign.Open signs a PDF; Verify then checks it
-// against the CA. A token key ("pkcs11:token=…;object=…") is opened the
-// same way.
+// A key file opened with sign.Open signs a PDF; Find then lists the
+// signature and checks its ByteRange (verify.PDF checks the CMS and the
+// certificates). A token key ("pkcs11:token=…;object=…") is opened the same
+// way.
 func Example() {
 	dir, _ := os.MkdirTemp("", "pdfsign")
 	defer os.RemoveAll(dir)
@@ -45,14 +44,12 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	roots := pki.NewCertPool()
-	roots.AddCert(p.CA.Cert)
-	res, err := pdfsign.Verify(ctx, signed.Bytes(), verify.Options{Roots: roots})
+	sigs, err := pdfsign.Find(signed.Bytes())
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, s := range res.Signatures {
-		fmt.Println(s.Field, s.SubFilter, s.Valid(), s.Summary())
+	for _, s := range sigs {
+		fmt.Println(s.Field, s.SubFilter, s.ByteRangeOK, s.Summary())
 	}
 	// Output:
 	// Signature1 ETSI.CAdES.detached true the signature covers the whole file

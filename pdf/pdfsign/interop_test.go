@@ -22,7 +22,7 @@ func TestOpenSSLVerifiesByteRange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, s := range mustVerify(t, signed, p.opts()).Signatures {
+			for _, s := range mustVerify(t, signed).Signatures {
 				br := s.ByteRange
 				o, l, err := d.objectAt(d.entries[fieldRef(t, d, s.Field).num].offset, -1)
 				if err != nil || l == nil {

@@ -43,6 +43,11 @@ type Options struct {
 	Reason, Location string
 	// Stamp, when set, makes the signature visible; nil means invisible.
 	Stamp *Stamp
+	// Timestamper, when set, time-stamps the signature (CAdES-T, ETSI EN
+	// 319 122-1 §5.3; PAdES B-T): a tsp.Client for an RFC 3161 TSA. It is
+	// asked twice: once over a dummy digest to learn the token's size for
+	// the /Contents reserve, once over the signature value.
+	Timestamper cms.Timestamper
 }
 
 // maxSize bounds what Sign accepts: the cross-reference stream writes
@@ -221,6 +226,13 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	// The signature dictionary (§12.8.1), written by hand so that the
 	// positions of /ByteRange and /Contents are known.
 	reserve := contentsSize(signer)
+	if opts.Timestamper != nil {
+		n, err := tokenSize(ctx, opts.Timestamper)
+		if err != nil {
+			return nil, fmt.Errorf("pdfsign: %w", err)
+		}
+		reserve += n
+	}
 	u.begin(sigNum)
 	b := &u.buf
 	b.WriteString("<</Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ")
@@ -281,8 +293,15 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	if err != nil {
 		return nil, fmt.Errorf("pdfsign: %w", err)
 	}
+	if opts.Timestamper != nil {
+		if sig, err = cms.AddTimestamp(ctx, sig, opts.Timestamper); err != nil {
+			return nil, fmt.Errorf("pdfsign: %w", err)
+		}
+	}
 	if len(sig) > reserve {
-		panic("pdfsign: internal error: signature larger than reserved")
+		// The TSA's second token came out larger than its first (the
+		// margin in tokenSize covers a longer serial number and time).
+		return nil, fmt.Errorf("pdfsign: the signature (%d bytes) does not fit the %d bytes reserved; the timestamp authority's tokens vary in size", len(sig), reserve)
 	}
 	hex.Encode(upd[holeStart+1:], sig)
 	return upd, nil
@@ -300,6 +319,20 @@ func contentsSize(s Signer) int {
 		n += len(x.Raw)
 	}
 	return n
+}
+
+// tokenSize asks tsa for a token over a dummy Streebog-512 digest (the
+// longest imprint podpis asks for) and returns its size with the attribute
+// that wraps it (id-aa-signatureTimeStampToken: SEQUENCE, OID, SET, and
+// the unsignedAttrs [1] tag, under 32 bytes) and 64 bytes for a token that
+// differs in its serial number, time or nonce.
+func tokenSize(ctx context.Context, tsa cms.Timestamper) (int, error) {
+	probe := make([]byte, 64)
+	tok, err := tsa.Timestamp(ctx, pki.OIDStreebog512, probe)
+	if err != nil {
+		return 0, fmt.Errorf("timestamp: %w", err)
+	}
+	return len(tok) + 32 + 64, nil
 }
 
 func cloneDict(d dict) dict {

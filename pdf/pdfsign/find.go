@@ -2,21 +2,15 @@ package pdfsign
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"slices"
-
-	"github.com/podpis/podpis/verify"
 )
 
-// Result is what Verify found: one entry per signature field with a value,
-// in the order of the form's fields.
-type Result struct {
-	Signatures []Signature `json:"signatures"`
-}
-
-// Signature is the outcome for one signature field.
+// Signature is one signature field of a PDF as its bytes show it: where the
+// signature sits, what /ByteRange covers and what was written after it. The
+// cryptographic check of Contents over the ByteRange is package verify's
+// (verify.PDF).
 type Signature struct {
 	// Field is the field's fully qualified name (§12.7.3.2).
 	Field     string `json:"field"`
@@ -37,14 +31,26 @@ type Signature struct {
 	ChangedObjects  []int `json:"changedObjects,omitempty"`
 	ChangedPages    []int `json:"changedPages,omitempty"`
 	LaterSignatures int   `json:"laterSignatures,omitempty"`
-	// Report is the CMS verification over the ByteRange (package verify);
-	// nil when /Contents or /ByteRange could not be read.
-	Report *verify.Report `json:"report,omitempty"`
+	// Contents is the decoded /Contents string (a DER CMS SignedData,
+	// usually followed by zero padding); nil when it could not be read.
+	Contents []byte `json:"-"`
+	// Signed is nil or the ByteRange pieces of the file, in order, when
+	// /ByteRange is four integers inside the file starting at 0 (even if
+	// ByteRangeOK is false): the bytes the CMS should cover.
+	Signed [][]byte `json:"-"`
 }
 
-// Valid says the ByteRange is sound and the CMS passed.
-func (s *Signature) Valid() bool {
-	return s.ByteRangeOK && s.Report != nil && s.Report.Passed()
+// SignedContent streams the bytes the ByteRange covers; nil when the
+// ByteRange could not be used.
+func (s *Signature) SignedContent() io.Reader {
+	if s.Signed == nil {
+		return nil
+	}
+	rs := make([]io.Reader, len(s.Signed))
+	for i, b := range s.Signed {
+		rs[i] = bytes.NewReader(b)
+	}
+	return io.MultiReader(rs...)
 }
 
 // Summary says in one line what changed after this signature.
@@ -56,9 +62,13 @@ func (s *Signature) Summary() string {
 		len(s.ChangedObjects), s.ChangedPages, s.LaterSignatures)
 }
 
-// Verify checks every signature of a PDF. A Go error means the file could
-// not be read as a PDF; a bad signature is reported in its Signature.
-func Verify(ctx context.Context, data []byte, opts verify.Options) (*Result, error) {
+// Find lists the signatures of a PDF: every signature field with a value in
+// the newest revision's form, in the order of the form's fields, with its
+// ByteRange checked against the file and the later revisions' changes. A Go
+// error means the file could not be read as a PDF (ErrEncrypted for an
+// encrypted one); a bad ByteRange is reported in its Signature. The
+// Signature's Contents and Signed alias data.
+func Find(data []byte) ([]Signature, error) {
 	d, err := parse(data)
 	if err != nil {
 		return nil, err
@@ -91,15 +101,9 @@ func Verify(ctx context.Context, data []byte, opts verify.Options) (*Result, err
 	for _, s := range sigs {
 		sigObjs[s.ref.num] = true
 	}
-	res := &Result{}
+	var res []Signature
 	for _, fs := range sigs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		s, err := d.check(ctx, fs, opts)
-		if err != nil {
-			return nil, err
-		}
+		s := d.check(fs)
 		if end := s.end(); s.ByteRangeOK && end < len(data) {
 			s.Modified = true
 			for _, sec := range d.sections {
@@ -121,7 +125,7 @@ func Verify(ctx context.Context, data []byte, opts verify.Options) (*Result, err
 			slices.Sort(s.ChangedPages)
 			s.ChangedPages = slices.Compact(s.ChangedPages)
 		}
-		res.Signatures = append(res.Signatures, s)
+		res = append(res, s)
 	}
 	return res, nil
 }
@@ -181,18 +185,18 @@ func (d *document) collect(fields array, prefix string, depth int, seen map[int]
 	return nil
 }
 
-// check reads one signature dictionary and verifies it.
-func (d *document) check(ctx context.Context, fs fieldSig, opts verify.Options) (Signature, error) {
+// check reads one signature dictionary and its ByteRange.
+func (d *document) check(fs fieldSig) Signature {
 	s := Signature{Field: fs.name}
 	e, ok := d.entries[fs.ref.num]
 	if !ok || e.inStream {
 		s.ByteRangeProblem = "the signature dictionary is not a top-level object"
-		return s, nil
+		return s
 	}
 	o, l, err := d.objectAt(e.offset, fs.ref.num)
 	if err != nil {
 		s.ByteRangeProblem = err.Error()
-		return s, nil
+		return s
 	}
 	sd, _ := o.(dict)
 	if sf, ok := sd["SubFilter"].(name); ok {
@@ -203,7 +207,7 @@ func (d *document) check(ctx context.Context, fs fieldSig, opts verify.Options) 
 	}
 	if s.SubFilter != "ETSI.CAdES.detached" && s.SubFilter != "adbe.pkcs7.detached" {
 		s.ByteRangeProblem = "unsupported /SubFilter " + s.SubFilter
-		return s, nil
+		return s
 	}
 	ba, _ := sd["ByteRange"].(array)
 	for _, v := range ba {
@@ -214,6 +218,9 @@ func (d *document) check(ctx context.Context, fs fieldSig, opts verify.Options) 
 		s.ByteRange = append(s.ByteRange, n)
 	}
 	contents, ok := sd["Contents"].(str)
+	if ok {
+		s.Contents = contents
+	}
 	hp, hok := l.hex["Contents"]
 	br := s.ByteRange
 	data := d.data
@@ -233,26 +240,10 @@ func (d *document) check(ctx context.Context, fs fieldSig, opts verify.Options) 
 	default:
 		s.ByteRangeOK = true
 	}
-	if len(br) != 4 || !ok || br[1] < 0 || br[2] < br[1] || br[3] < 0 || br[2]+br[3] > len(data) || br[0] != 0 {
-		return s, nil
+	if len(br) == 4 && br[0] == 0 && br[1] >= 0 && br[2] >= br[1] && br[3] >= 0 && br[2]+br[3] <= len(data) {
+		s.Signed = [][]byte{data[:br[1]], data[br[2] : br[2]+br[3]]}
 	}
-	content := io.MultiReader(bytes.NewReader(data[:br[1]]), bytes.NewReader(data[br[2]:br[2]+br[3]]))
-	rep, err := verify.CMS(ctx, contents, content, opts)
-	if err != nil {
-		s.Report = &verify.Report{Indication: verify.TotalFailed}
-		s.ByteRangeProblem = joinProblem(s.ByteRangeProblem, "the CMS could not be read: "+err.Error())
-		s.ByteRangeOK = false
-		return s, nil
-	}
-	s.Report = rep
-	return s, nil
-}
-
-func joinProblem(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
+	return s
 }
 
 // revisionEnd says b ends with %%EOF and an optional end-of-line marker.
