@@ -69,19 +69,24 @@ func (s *Signature) Summary() string {
 // encrypted one); a bad ByteRange is reported in its Signature. The
 // Signature's Contents and Signed alias data.
 func Find(data []byte) ([]Signature, error) {
+	sigs, err := find(data)
+	return sigs, wrap(err)
+}
+
+func find(data []byte) ([]Signature, error) {
 	d, err := parse(data)
 	if err != nil {
 		return nil, err
 	}
-	catalog, err := d.dictOf(d.trailer["Root"])
+	catalog, err := d.DictOf(d.Trailer["Root"])
 	if err != nil || catalog == nil {
 		return nil, formatErr("catalog not readable")
 	}
-	form, err := d.dictOf(catalog["AcroForm"])
+	form, err := d.DictOf(catalog["AcroForm"])
 	if err != nil {
 		return nil, err
 	}
-	fields, err := d.resolve(form["Fields"])
+	fields, err := d.Resolve(form["Fields"])
 	if err != nil {
 		return nil, err
 	}
@@ -92,25 +97,25 @@ func Find(data []byte) ([]Signature, error) {
 		return nil, err
 	}
 	pageOf := map[int]int{}
-	if pages, err := d.pages(catalog); err == nil {
+	if pages, err := d.Pages(catalog); err == nil {
 		for i, p := range pages {
-			pageOf[p.num] = i + 1
+			pageOf[p.Num] = i + 1
 		}
 	}
 	sigObjs := map[int]bool{}
 	for _, s := range sigs {
-		sigObjs[s.ref.num] = true
+		sigObjs[s.ref.Num] = true
 	}
 	var res []Signature
 	for _, fs := range sigs {
 		s := d.check(fs)
 		if end := s.end(); s.ByteRangeOK && end < len(data) {
 			s.Modified = true
-			for _, sec := range d.sections {
-				if sec.offset < end {
+			for _, sec := range d.Sections {
+				if sec.Offset < end {
 					continue
 				}
-				for _, n := range sec.objects {
+				for _, n := range sec.Objects {
 					s.ChangedObjects = append(s.ChangedObjects, n)
 					if p, ok := pageOf[n]; ok {
 						s.ChangedPages = append(s.ChangedPages, p)
@@ -149,12 +154,12 @@ func (d *document) collect(fields array, prefix string, depth int, seen map[int]
 	}
 	for _, f := range fields {
 		if r, ok := f.(ref); ok {
-			if seen[r.num] {
+			if seen[r.Num] {
 				continue
 			}
-			seen[r.num] = true
+			seen[r.Num] = true
 		}
-		fd, err := d.dictOf(f)
+		fd, err := d.DictOf(f)
 		if err != nil {
 			return err
 		}
@@ -168,7 +173,7 @@ func (d *document) collect(fields array, prefix string, depth int, seen map[int]
 			}
 			full += textString(t)
 		}
-		if kids, err := d.resolve(fd["Kids"]); err == nil {
+		if kids, err := d.Resolve(fd["Kids"]); err == nil {
 			if ka, ok := kids.(array); ok {
 				if err := d.collect(ka, full, depth+1, seen, out); err != nil {
 					return err
@@ -188,14 +193,14 @@ func (d *document) collect(fields array, prefix string, depth int, seen map[int]
 // check reads one signature dictionary and its ByteRange.
 func (d *document) check(fs fieldSig) Signature {
 	s := Signature{Field: fs.name}
-	e, ok := d.entries[fs.ref.num]
-	if !ok || e.inStream {
+	e, ok := d.Entries[fs.ref.Num]
+	if !ok || e.InStream {
 		s.ByteRangeProblem = "the signature dictionary is not a top-level object"
 		return s
 	}
-	o, l, err := d.objectAt(e.offset, fs.ref.num)
+	o, hex, err := d.ObjectAt(e.Offset, fs.ref.Num)
 	if err != nil {
-		s.ByteRangeProblem = err.Error()
+		s.ByteRangeProblem = wrap(err).Error()
 		return s
 	}
 	sd, _ := o.(dict)
@@ -221,9 +226,9 @@ func (d *document) check(fs fieldSig) Signature {
 	if ok {
 		s.Contents = contents
 	}
-	hp, hok := l.hex["Contents"]
+	hp, hok := hex["Contents"]
 	br := s.ByteRange
-	data := d.data
+	data := d.Data
 	switch {
 	case len(br) != 4 || len(ba) != 4:
 		s.ByteRangeProblem = "/ByteRange is not four integers"
@@ -233,7 +238,7 @@ func (d *document) check(fs fieldSig) Signature {
 		s.ByteRangeProblem = "/ByteRange does not start at 0"
 	case br[1] < 0 || br[2] < br[1] || br[3] < 0 || br[2]+br[3] > len(data):
 		s.ByteRangeProblem = "/ByteRange is out of the file"
-	case br[1] != hp.start || br[2] != hp.end:
+	case br[1] != hp.Start || br[2] != hp.End:
 		s.ByteRangeProblem = "/ByteRange leaves out more or less than /Contents"
 	case !revisionEnd(data[:br[2]+br[3]]):
 		s.ByteRangeProblem = "/ByteRange does not end at the end of a revision"
@@ -250,27 +255,4 @@ func (d *document) check(fs fieldSig) Signature {
 func revisionEnd(b []byte) bool {
 	b = bytes.TrimRight(b, "\r\n")
 	return bytes.HasSuffix(b, []byte("%%EOF"))
-}
-
-// textString decodes a PDF text string (§7.9.2.2): UTF-16BE with a BOM, or
-// PDFDocEncoding, read here as Latin-1.
-func textString(b []byte) string {
-	if len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF {
-		var rs []rune
-		for i := 2; i+1 < len(b); i += 2 {
-			u := rune(b[i])<<8 | rune(b[i+1])
-			if u >= 0xD800 && u < 0xDC00 && i+3 < len(b) {
-				lo := rune(b[i+2])<<8 | rune(b[i+3])
-				u = 0x10000 + (u-0xD800)<<10 + (lo - 0xDC00)
-				i += 2
-			}
-			rs = append(rs, u)
-		}
-		return string(rs)
-	}
-	rs := make([]rune, len(b))
-	for i, c := range b {
-		rs[i] = rune(c)
-	}
-	return string(rs)
 }

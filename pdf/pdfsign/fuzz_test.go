@@ -36,8 +36,8 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 		if d, err := parse(data); err == nil {
-			if c, err := d.dictOf(d.trailer["Root"]); err == nil && c != nil {
-				_, _ = d.pages(c)
+			if c, err := d.DictOf(d.Trailer["Root"]); err == nil && c != nil {
+				_, _ = d.Pages(c)
 			}
 		}
 	})

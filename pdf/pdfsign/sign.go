@@ -74,7 +74,7 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 	}
 	upd, err := signUpdate(ctx, data, signer, opts)
 	if err != nil {
-		return err
+		return wrap(err)
 	}
 	if _, err := out.Write(data); err != nil {
 		return err
@@ -88,7 +88,7 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 func SignBytes(ctx context.Context, data []byte, signer Signer, opts Options) ([]byte, error) {
 	upd, err := signUpdate(ctx, data, signer, opts)
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
 	out := make([]byte, 0, len(data)+len(upd))
 	return append(append(out, data...), upd...), nil
@@ -103,8 +103,8 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	if err != nil {
 		return nil, err
 	}
-	root := d.trailer["Root"].(ref)
-	catalog, err := d.dictOf(root)
+	root := d.Trailer["Root"].(ref)
+	catalog, err := d.DictOf(root)
 	if err != nil || catalog == nil {
 		return nil, formatErr("catalog not readable")
 	}
@@ -117,11 +117,11 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	}
 	// New objects take numbers above every one in use, whatever /Size
 	// claims.
-	size, _ := d.trailer["Size"].(int)
-	for n := range d.entries {
+	size, _ := d.Trailer["Size"].(int)
+	for n := range d.Entries {
 		size = max(size, n+1)
 	}
-	for n := range d.free {
+	for n := range d.Free {
 		size = max(size, n+1)
 	}
 	if size <= 0 || size > 1<<23 {
@@ -141,12 +141,12 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	// The AcroForm, inline in the new catalog (§12.7.2), with the field
 	// added and /SigFlags 3 (SignaturesExist, AppendOnly).
 	catalog = cloneDict(catalog)
-	form, err := d.dictOf(catalog["AcroForm"])
+	form, err := d.DictOf(catalog["AcroForm"])
 	if err != nil {
 		return nil, err
 	}
 	form = cloneDict(form)
-	fields, err := d.resolve(form["Fields"])
+	fields, err := d.Resolve(form["Fields"])
 	if err != nil {
 		return nil, err
 	}
@@ -164,26 +164,26 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 		// A period separates the parts of a fully qualified name (§12.7.3.2).
 		return nil, fmt.Errorf("pdfsign: a field name may not contain a period: %q", fieldName)
 	}
-	form["Fields"] = append(cloneArray(fa), ref{fieldNum, 0})
+	form["Fields"] = append(cloneArray(fa), ref{Num: fieldNum})
 	form["SigFlags"] = 3
 	// PDF/A forbids NeedAppearances true (ISO 19005-2 §6.4.1).
 	delete(form, "NeedAppearances")
 	if r, ok := catalog["AcroForm"].(ref); ok {
-		u.put(r.num, form)
+		u.put(r.Num, form)
 	} else {
 		catalog["AcroForm"] = form
 	}
-	u.put(root.num, catalog)
+	u.put(root.Num, catalog)
 
 	// The page, with the widget in /Annots.
 	page = cloneDict(page)
-	annots, err := d.resolve(page["Annots"])
+	annots, err := d.Resolve(page["Annots"])
 	if err != nil {
 		return nil, err
 	}
 	aa, _ := annots.(array)
-	page["Annots"] = append(cloneArray(aa), ref{fieldNum, 0})
-	u.put(pageRef.num, page)
+	page["Annots"] = append(cloneArray(aa), ref{Num: fieldNum})
+	u.put(pageRef.Num, page)
 
 	// The field merged with its widget (§12.7.3.1, §12.5.6.19): invisible,
 	// a zero-area rectangle, printable (/F 4) and with an empty appearance
@@ -217,9 +217,9 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	ap["BBox"] = bbox
 	u.put(fieldNum, dict{
 		"Type": name("Annot"), "Subtype": name("Widget"), "FT": name("Sig"),
-		"T": str(textBytes(fieldName)), "V": ref{sigNum, 0}, "P": pageRef,
+		"T": str(textBytes(fieldName)), "V": ref{Num: sigNum}, "P": pageRef,
 		"Rect": rect, "F": 4,
-		"AP": dict{"N": ref{apNum, 0}},
+		"AP": dict{"N": ref{Num: apNum}},
 	})
 	u.putStream(apNum, ap, apContent)
 
@@ -262,17 +262,17 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	b.WriteString(">>\nendobj\n")
 
 	trailer := dict{"Size": xrefNum, "Root": root, "Prev": startxrefOf(data)}
-	if v, ok := d.trailer["Info"]; ok {
+	if v, ok := d.Trailer["Info"]; ok {
 		trailer["Info"] = v
 	}
-	if v, ok := d.trailer["ID"]; ok {
+	if v, ok := d.Trailer["ID"]; ok {
 		trailer["ID"] = v
 	} else {
 		// PDF/A wants an /ID in every trailer (ISO 19005-2 §6.1.3).
 		id := sha256.Sum256(data)
 		trailer["ID"] = array{str(id[:16]), str(id[:16])}
 	}
-	_, useStream := d.trailer["Type"]
+	_, useStream := d.Trailer["Type"]
 	if useStream {
 		trailer["Size"] = xrefNum + 1
 	}
@@ -374,68 +374,25 @@ func (d *document) page(catalog dict, n int) (ref, dict, error) {
 	if n <= 0 {
 		n = 1
 	}
-	pages, err := d.pages(catalog)
+	pages, err := d.Pages(catalog)
 	if err != nil {
 		return ref{}, nil, err
 	}
 	if n > len(pages) {
 		return ref{}, nil, fmt.Errorf("pdfsign: no page %d (the document has %d)", n, len(pages))
 	}
-	p, err := d.dictOf(pages[n-1])
+	p, err := d.DictOf(pages[n-1])
 	if err != nil || p == nil {
 		return ref{}, nil, formatErr("page %d not readable", n)
 	}
 	return pages[n-1], p, nil
 }
 
-// pages lists the page objects in order.
-func (d *document) pages(catalog dict) ([]ref, error) {
-	var out []ref
-	seen := map[int]bool{}
-	var walk func(o any, depth int) error
-	walk = func(o any, depth int) error {
-		r, ok := o.(ref)
-		if !ok || seen[r.num] || depth > maxDepth {
-			return formatErr("bad page tree")
-		}
-		seen[r.num] = true
-		n, err := d.dictOf(r)
-		if err != nil {
-			return err
-		}
-		if n["Type"] == name("Page") {
-			out = append(out, r)
-			return nil
-		}
-		kids, err := d.resolve(n["Kids"])
-		if err != nil {
-			return err
-		}
-		ka, ok := kids.(array)
-		if !ok {
-			return formatErr("bad page tree")
-		}
-		for _, k := range ka {
-			if err := walk(k, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := walk(catalog["Pages"], 0); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, formatErr("no pages")
-	}
-	return out, nil
-}
-
 // fieldNames are the partial names of the top-level fields.
 func (d *document) fieldNames(fields array) map[string]bool {
 	taken := map[string]bool{}
 	for _, f := range fields {
-		if fd, _ := d.dictOf(f); fd != nil {
+		if fd, _ := d.DictOf(f); fd != nil {
 			if t, ok := fd["T"].(str); ok {
 				taken[textString(t)] = true
 			}
@@ -480,16 +437,16 @@ var ErrCertified = errors.New("pdfsign: the document is certified with no change
 // noChangesPermitted reads the DocMDP transform parameters of the
 // certification signature named in /Perms.
 func (d *document) noChangesPermitted(catalog dict) bool {
-	perms, _ := d.dictOf(catalog["Perms"])
-	sig, _ := d.dictOf(perms["DocMDP"])
-	refs, _ := d.resolve(sig["Reference"])
+	perms, _ := d.DictOf(catalog["Perms"])
+	sig, _ := d.DictOf(perms["DocMDP"])
+	refs, _ := d.Resolve(sig["Reference"])
 	ra, _ := refs.(array)
 	for _, r := range ra {
-		rd, _ := d.dictOf(r)
+		rd, _ := d.DictOf(r)
 		if rd["TransformMethod"] != name("DocMDP") {
 			continue
 		}
-		params, _ := d.dictOf(rd["TransformParams"])
+		params, _ := d.DictOf(rd["TransformParams"])
 		if params["P"] == 1 {
 			return true
 		}

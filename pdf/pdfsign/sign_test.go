@@ -84,12 +84,12 @@ func TestAppendedUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := &update{base: len(signed), offsets: map[int]int{}}
-	page, _ := d.dictOf(ref{5, 0})
+	page, _ := d.DictOf(ref{Num: 5})
 	page = cloneDict(page)
 	page["Rotate"] = 90
 	u.put(5, page)
-	size := d.trailer["Size"].(int)
-	u.finish(dict{"Size": size, "Root": d.trailer["Root"], "Prev": startxrefOf(signed)}, false, 0)
+	size := d.Trailer["Size"].(int)
+	u.finish(dict{"Size": size, "Root": d.Trailer["Root"], "Prev": startxrefOf(signed)}, false, 0)
 	changed := append(bytes.Clone(signed), u.buf.Bytes()...)
 	s := mustVerify(t, changed).Signatures[0]
 	wantValid(t, s)
@@ -200,28 +200,23 @@ func fixXref(t *testing.T, orig, edited []byte) []byte {
 	t.Helper()
 	d := len(edited) - len(orig)
 	x := bytes.Index(edited, []byte("xref\n"))
-	head := edited[:x]
-	l := &lexer{buf: edited, pos: x}
-	l.expect("xref")
 	var out bytes.Buffer
-	out.Write(head)
-	out.WriteString("xref\n")
-	start, _ := l.integer()
-	count, _ := l.integer()
-	fmt.Fprintf(&out, "%d %d\n", start, count)
-	for i := range count {
-		o, _ := l.integer()
-		g, _ := l.integer()
-		l.skip()
-		kind := string(l.regular())
-		if i > 1 {
+	out.Write(edited[:x])
+	lines := strings.Split(string(edited[x:]), "\n")
+	out.WriteString(lines[0] + "\n" + lines[1] + "\n") // xref, "0 N"
+	i := 2
+	for ; strings.HasSuffix(lines[i], "\r"); i++ {
+		var o, g int
+		var kind string
+		fmt.Sscanf(lines[i], "%d %d %s", &o, &g, &kind)
+		if i > 3 { // objects after the catalog (object 1) moved
 			o += d
 		}
 		fmt.Fprintf(&out, "%010d %05d %s\r\n", o, g, kind)
 	}
-	rest := edited[l.pos:]
-	i := bytes.Index(rest, []byte("startxref\n"))
-	out.Write(rest[:i])
+	rest := strings.Join(lines[i:], "\n")
+	rest = rest[:strings.Index(rest, "startxref\n")]
+	out.WriteString(rest)
 	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", x)
 	return out.Bytes()
 }

@@ -31,7 +31,7 @@ func writeObject(b *bytes.Buffer, o any) {
 		b.WriteString(hex.EncodeToString(v))
 		b.WriteByte('>')
 	case ref:
-		fmt.Fprintf(b, "%d %d R", v.num, v.gen)
+		fmt.Fprintf(b, "%d %d R", v.Num, v.Gen)
 	case array:
 		b.WriteByte('[')
 		for i, e := range v {
@@ -64,7 +64,7 @@ func writeName(b *bytes.Buffer, n name) {
 	b.WriteByte('/')
 	for i := 0; i < len(n); i++ {
 		c := n[i]
-		if c < '!' || c > '~' || c == '#' || isDelim(c) {
+		if c < '!' || c > '~' || c == '#' || bytes.IndexByte([]byte("()<>[]{}/%"), c) >= 0 {
 			fmt.Fprintf(b, "#%02X", c)
 		} else {
 			b.WriteByte(c)

@@ -1,48 +1,58 @@
-package pdfsign
+package pdfread
 
 import (
 	"bytes"
 	"compress/zlib"
 	"io"
-	"strconv"
 )
 
 // Reading the cross-reference sections of every revision (ISO 32000-1
 // §7.5.4, §7.5.6 incremental updates, §7.5.8 cross-reference streams).
 
-// entry locates one object: at offset in the file, or (inStream) the
-// index-th object of object stream num.
-type entry struct {
-	offset   int
-	inStream bool
-	stream   int
-	index    int
+// Entry locates one object: at Offset in the file, or (InStream) the
+// Index-th object of object stream ObjStm.
+type Entry struct {
+	Offset   int
+	InStream bool
+	ObjStm   int
+	Index    int
 }
 
-// section is one cross-reference section: where it starts and the objects
+// Section is one cross-reference section: where it starts and the objects
 // it lists (free ones excluded).
-type section struct {
-	offset  int
-	objects []int
-	stream  bool // an xref stream, not a table
+type Section struct {
+	Offset     int
+	Objects    []int
+	XRefStream bool // an xref stream, not a table
 }
 
-// document is a parsed PDF: the newest trailer and the newest location of
+// Document is a parsed PDF: the newest trailer and the newest location of
 // every object.
-type document struct {
-	data     []byte
-	trailer  dict
-	entries  map[int]entry
-	sections []section // newest first
-	free     map[int]bool
+type Document struct {
+	Data     []byte
+	Trailer  Dict
+	Entries  map[int]Entry
+	Sections []Section // newest first
+	Free     map[int]bool
 	cache    map[int]any
 }
+
+type (
+	entry    = Entry
+	section  = Section
+	document = Document
+)
 
 // maxDecoded bounds a decoded stream, against decompression bombs.
 const maxDecoded = 64 << 20
 
 // maxSections bounds the /Prev chain.
 const maxSections = 4096
+
+// Parse reads the structure of a PDF: the last startxref, then each
+// section by /Prev. ErrEncrypted is returned for an encrypted file; every
+// other error wraps ErrFormat.
+func Parse(data []byte) (*Document, error) { return parse(data) }
 
 // parse reads the structure of a PDF: the last startxref, then each
 // section by /Prev.
@@ -60,7 +70,7 @@ func parse(data []byte) (*document, error) {
 	if !ok {
 		return nil, formatErr("bad startxref")
 	}
-	d := &document{data: data, entries: map[int]entry{}, free: map[int]bool{}, cache: map[int]any{}}
+	d := &document{Data: data, Entries: map[int]entry{}, Free: map[int]bool{}, cache: map[int]any{}}
 	seen := map[int]bool{}
 	for first := true; ; first = false {
 		if seen[off] || len(seen) > maxSections {
@@ -72,7 +82,7 @@ func parse(data []byte) (*document, error) {
 			return nil, err
 		}
 		if first {
-			d.trailer = trailer
+			d.Trailer = trailer
 		}
 		// A hybrid file's table names an xref stream too (§7.5.8.4).
 		if x, ok := trailer["XRefStm"].(int); ok && !seen[x] {
@@ -87,10 +97,10 @@ func parse(data []byte) (*document, error) {
 		}
 		off = prev
 	}
-	if _, ok := d.trailer["Encrypt"]; ok {
+	if _, ok := d.Trailer["Encrypt"]; ok {
 		return nil, ErrEncrypted
 	}
-	if _, ok := d.trailer["Root"].(ref); !ok {
+	if _, ok := d.Trailer["Root"].(ref); !ok {
 		return nil, formatErr("trailer without /Root")
 	}
 	return d, nil
@@ -98,26 +108,26 @@ func parse(data []byte) (*document, error) {
 
 // add records an entry unless a newer section already did.
 func (d *document) add(s *section, num int, e entry, free bool) {
-	if _, ok := d.entries[num]; ok || d.free[num] {
+	if _, ok := d.Entries[num]; ok || d.Free[num] {
 		return
 	}
 	if free {
-		d.free[num] = true
+		d.Free[num] = true
 		return
 	}
-	d.entries[num] = e
-	s.objects = append(s.objects, num)
+	d.Entries[num] = e
+	s.Objects = append(s.Objects, num)
 }
 
 func (d *document) section(off int) (dict, error) {
-	if off < 0 || off >= len(d.data) {
+	if off < 0 || off >= len(d.Data) {
 		return nil, formatErr("cross-reference offset %d out of range", off)
 	}
-	l := &lexer{buf: d.data, pos: off}
-	s := section{offset: off}
+	l := &lexer{buf: d.Data, pos: off}
+	s := section{Offset: off}
 	if !l.expect("xref") {
 		tr, err := d.xrefStream(off, &s)
-		d.sections = append(d.sections, s)
+		d.Sections = append(d.Sections, s)
 		return tr, err
 	}
 	for {
@@ -130,12 +140,12 @@ func (d *document) section(off int) (dict, error) {
 			if !ok {
 				return nil, formatErr("trailer is no dictionary")
 			}
-			d.sections = append(d.sections, s)
+			d.Sections = append(d.Sections, s)
 			return tr, nil
 		}
 		start, ok1 := l.integer()
 		count, ok2 := l.integer()
-		if !ok1 || !ok2 || count > len(d.data)/18 {
+		if !ok1 || !ok2 || count > len(d.Data)/18 {
 			return nil, formatErr("bad cross-reference table at offset %d", l.pos)
 		}
 		for i := range count {
@@ -149,26 +159,26 @@ func (d *document) section(off int) (dict, error) {
 			if start+i == 0 {
 				continue
 			}
-			d.add(&s, start+i, entry{offset: o}, kind == "f")
+			d.add(&s, start+i, entry{Offset: o}, kind == "f")
 		}
 	}
 }
 
 func (d *document) xrefStream(off int, s *section) (dict, error) {
-	s.stream = true
+	s.XRefStream = true
 	o, _, err := d.objectAt(off, -1)
 	if err != nil {
 		return nil, err
 	}
 	st, ok := o.(stream)
-	if !ok || st.dict["Type"] != name("XRef") {
+	if !ok || st.Dict["Type"] != name("XRef") {
 		return nil, formatErr("no cross-reference at offset %d", off)
 	}
-	data, err := d.decode(st)
+	data, err := d.Decode(st)
 	if err != nil {
 		return nil, err
 	}
-	w, ok := st.dict["W"].(array)
+	w, ok := st.Dict["W"].(array)
 	if !ok || len(w) != 3 {
 		return nil, formatErr("xref stream without /W")
 	}
@@ -181,9 +191,9 @@ func (d *document) xrefStream(off int, s *section) (dict, error) {
 		}
 		width += ws[i]
 	}
-	size, _ := st.dict["Size"].(int)
+	size, _ := st.Dict["Size"].(int)
 	index := array{0, size}
-	if x, ok := st.dict["Index"].(array); ok {
+	if x, ok := st.Dict["Index"].(array); ok {
 		index = x
 	}
 	pos := 0
@@ -215,21 +225,21 @@ func (d *document) xrefStream(off int, s *section) (dict, error) {
 			case 0:
 				d.add(s, num, entry{}, true)
 			case 1:
-				d.add(s, num, entry{offset: f[1]}, false)
+				d.add(s, num, entry{Offset: f[1]}, false)
 			case 2:
-				d.add(s, num, entry{inStream: true, stream: f[1], index: f[2]}, false)
+				d.add(s, num, entry{InStream: true, ObjStm: f[1], Index: f[2]}, false)
 			}
 		}
 	}
-	return st.dict, nil
+	return st.Dict, nil
 }
 
 // objectAt parses "num gen obj … endobj" at off; want < 0 accepts any number.
 func (d *document) objectAt(off, want int) (any, *lexer, error) {
-	if off < 0 || off >= len(d.data) {
+	if off < 0 || off >= len(d.Data) {
 		return nil, nil, formatErr("object offset %d out of range", off)
 	}
-	l := &lexer{buf: d.data, pos: off, hex: map[name]hexPos{}}
+	l := &lexer{buf: d.Data, pos: off, hex: map[name]hexPos{}}
 	num, ok1 := l.integer()
 	_, ok2 := l.integer()
 	if !ok1 || !ok2 || !l.expect("obj") || (want >= 0 && num != want) {
@@ -251,8 +261,8 @@ func (d *document) objectAt(off, want int) (any, *lexer, error) {
 		l.pos++
 	}
 	n, ok := dc["Length"].(int)
-	if r, isRef := dc["Length"].(ref); isRef && r.num != num {
-		if v, err := d.resolve(r); err == nil {
+	if r, isRef := dc["Length"].(ref); isRef && r.Num != num {
+		if v, err := d.Resolve(r); err == nil {
 			n, ok = v.(int)
 		}
 	}
@@ -266,103 +276,105 @@ func (d *document) objectAt(off, want int) (any, *lexer, error) {
 	}
 	raw := l.buf[l.pos : l.pos+n]
 	l.pos += n
-	return stream{dict: dc, raw: raw}, l, nil
+	return stream{Dict: dc, Raw: raw}, l, nil
 }
 
-// resolve follows references to a direct object (nil when missing, §7.3.10).
-func (d *document) resolve(o any) (any, error) {
+// Resolve follows references to a direct object (nil when missing, §7.3.10).
+func (d *Document) Resolve(o any) (any, error) {
 	for range 32 {
 		r, ok := o.(ref)
 		if !ok {
 			return o, nil
 		}
-		if v, ok := d.cache[r.num]; ok {
+		if v, ok := d.cache[r.Num]; ok {
 			o = v
 			continue
 		}
-		e, ok := d.entries[r.num]
+		e, ok := d.Entries[r.Num]
 		if !ok {
 			return nil, nil
 		}
 		var err error
-		if e.inStream {
+		if e.InStream {
 			o, err = d.fromObjectStream(e)
 		} else {
-			o, _, err = d.objectAt(e.offset, r.num)
+			o, _, err = d.objectAt(e.Offset, r.Num)
 		}
 		if err != nil {
 			return nil, err
 		}
-		d.cache[r.num] = o
+		d.cache[r.Num] = o
 	}
 	return nil, formatErr("reference loop")
 }
 
-func (d *document) dictOf(o any) (dict, error) {
-	v, err := d.resolve(o)
+// DictOf resolves o to a dictionary (a stream's dictionary for a stream);
+// nil when o is missing or null.
+func (d *Document) DictOf(o any) (dict, error) {
+	v, err := d.Resolve(o)
 	if err != nil {
 		return nil, err
 	}
 	if s, ok := v.(stream); ok {
-		return s.dict, nil
+		return s.Dict, nil
 	}
 	dc, _ := v.(dict)
 	return dc, nil
 }
 
 func (d *document) fromObjectStream(e entry) (any, error) {
-	if de, ok := d.entries[e.stream]; !ok || de.inStream {
-		return nil, formatErr("object stream %d not found", e.stream)
+	if de, ok := d.Entries[e.ObjStm]; !ok || de.InStream {
+		return nil, formatErr("object stream %d not found", e.ObjStm)
 	}
-	o, _, err := d.objectAt(d.entries[e.stream].offset, e.stream)
+	o, _, err := d.objectAt(d.Entries[e.ObjStm].Offset, e.ObjStm)
 	if err != nil {
 		return nil, err
 	}
 	st, ok := o.(stream)
 	if !ok {
-		return nil, formatErr("object %d is no object stream", e.stream)
+		return nil, formatErr("object %d is no object stream", e.ObjStm)
 	}
-	data, err := d.decode(st)
+	data, err := d.Decode(st)
 	if err != nil {
 		return nil, err
 	}
-	n, _ := st.dict["N"].(int)
-	first, _ := st.dict["First"].(int)
-	if e.index < 0 || e.index >= n || first < 0 || first > len(data) {
-		return nil, formatErr("bad object stream %d", e.stream)
+	n, _ := st.Dict["N"].(int)
+	first, _ := st.Dict["First"].(int)
+	if e.Index < 0 || e.Index >= n || first < 0 || first > len(data) {
+		return nil, formatErr("bad object stream %d", e.ObjStm)
 	}
 	l := &lexer{buf: data}
 	var rel int
-	for i := 0; i <= e.index; i++ {
+	for i := 0; i <= e.Index; i++ {
 		_, ok1 := l.integer()
 		r, ok2 := l.integer()
 		if !ok1 || !ok2 {
-			return nil, formatErr("bad object stream %d header", e.stream)
+			return nil, formatErr("bad object stream %d header", e.ObjStm)
 		}
 		rel = r
 	}
 	if first+rel >= len(data) {
-		return nil, formatErr("bad object stream %d offset", e.stream)
+		return nil, formatErr("bad object stream %d offset", e.ObjStm)
 	}
 	l = &lexer{buf: data, pos: first + rel}
 	return l.object(0)
 }
 
-// decode undoes FlateDecode with the PNG predictors (§7.4.4); other filters
+// Decode undoes FlateDecode with the PNG predictors (§7.4.4); other filters
 // are not needed for the structures read here.
-func (d *document) decode(st stream) ([]byte, error) {
-	filter := st.dict["Filter"]
+func (d *Document) Decode(st stream) ([]byte, error) {
+	filter := st.Dict["Filter"]
 	if a, ok := filter.(array); ok && len(a) == 1 {
 		filter = a[0]
 	}
 	switch filter {
 	case nil:
-		return st.raw, nil
+		return st.Raw, nil
 	case name("FlateDecode"):
 	default:
 		return nil, formatErr("unsupported stream filter %v", filter)
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(st.raw))
+	zr, err := zlib.NewReader(bytes.NewReader(st.Raw))
 	if err != nil {
 		return nil, formatErr("bad FlateDecode stream: %v", err)
 	}
@@ -373,9 +385,9 @@ func (d *document) decode(st stream) ([]byte, error) {
 	if len(data) > maxDecoded {
 		return nil, formatErr("stream too large when decoded")
 	}
-	parms, _ := d.dictOf(st.dict["DecodeParms"])
-	if a, ok := st.dict["DecodeParms"].(array); ok && len(a) == 1 {
-		parms, _ = d.dictOf(a[0])
+	parms, _ := d.DictOf(st.Dict["DecodeParms"])
+	if a, ok := st.Dict["DecodeParms"].(array); ok && len(a) == 1 {
+		parms, _ = d.DictOf(a[0])
 	}
 	pred, _ := parms["Predictor"].(int)
 	if pred < 10 {
@@ -440,8 +452,8 @@ func abs(x int) int {
 	return x
 }
 
-// startxrefOf returns the offset the last startxref of data names.
-func startxrefOf(data []byte) int {
+// StartXref returns the offset the last startxref of data names.
+func StartXref(data []byte) int {
 	i := bytes.LastIndex(data, []byte("startxref"))
 	if i < 0 {
 		return -1
@@ -450,5 +462,3 @@ func startxrefOf(data []byte) int {
 	n, _ := l.integer()
 	return n
 }
-
-var _ = strconv.Itoa

@@ -1,4 +1,4 @@
-package pdfsign
+package pdfread
 
 import (
 	"bytes"
@@ -7,39 +7,55 @@ import (
 	"strconv"
 )
 
-// The object model: just enough of ISO 32000-1 §7.3 to read the trailer, the
-// catalog, the page tree, form fields and signature dictionaries, and to write
-// changed dictionaries back.
-
-// errFormat wraps every reading failure; messages are one line.
-var errFormat = errors.New("pdfsign: malformed PDF")
+// ErrFormat wraps every reading failure; messages are one line.
+var ErrFormat = errors.New("malformed PDF")
 
 // ErrEncrypted is returned for encrypted PDFs, which podpis neither signs
 // nor verifies.
-var ErrEncrypted = errors.New("pdfsign: encrypted PDFs are not supported")
+var ErrEncrypted = errors.New("encrypted PDFs are not supported")
 
-func formatErr(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errFormat, fmt.Sprintf(format, args...))
+// Errorf returns an error wrapping ErrFormat.
+func Errorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrFormat, fmt.Sprintf(format, args...))
 }
 
+func formatErr(format string, args ...any) error { return Errorf(format, args...) }
+
+// The PDF objects (ISO 32000-1 §7.3): integers are int, booleans bool,
+// null nil.
 type (
-	name    string
-	str     []byte // a literal or hexadecimal string, decoded
-	real    string // a real number as written, so it is written back unchanged
-	array   []any
-	dict    map[name]any
-	keyword string
-	ref     struct{ num, gen int }
+	Name    string
+	Str     []byte // a literal or hexadecimal string, decoded
+	Real    string // a real number as written, so it is written back unchanged
+	Array   []any
+	Dict    map[Name]any
+	Keyword string
+	Ref     struct{ Num, Gen int }
 )
 
-// hexPos records where a hexadecimal string started and ended (the offsets
-// of '<' and one past '>') in the buffer it was parsed from.
-type hexPos struct{ start, end int }
+type (
+	name    = Name
+	str     = Str
+	real    = Real
+	array   = Array
+	dict    = Dict
+	keyword = Keyword
+	ref     = Ref
+)
 
-type stream struct {
-	dict dict
-	raw  []byte // the encoded stream data
+// HexPos records where a hexadecimal string started and ended (the offsets
+// of '<' and one past '>') in the buffer it was parsed from.
+type HexPos struct{ Start, End int }
+
+type hexPos = HexPos
+
+// Stream is a stream object: its dictionary and encoded data.
+type Stream struct {
+	Dict Dict
+	Raw  []byte // the encoded stream data
 }
+
+type stream = Stream
 
 // maxDepth bounds the nesting of arrays and dictionaries.
 const maxDepth = 64
