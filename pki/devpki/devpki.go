@@ -2,7 +2,7 @@
 // a root CA, the certificate of the head of a legal entity (ИНН ЮЛ, ОГРН,
 // СНИЛС, personal ИНН, title, organisation and the qualified-certificate
 // extensions of FACTS §6.2), a natural person's certificate (СНИЛС, ИНН), a
-// timestamp authority and a CRL. Every registration number has valid check
+// timestamp authority, a delegated OCSP responder and a CRL. Every registration number has valid check
 // digits (shared spec mchd/FORMAT.md §11). It is for tests, demos and
 // development: the organisation and people are fictitious and the CA is
 // trusted by nobody.
@@ -22,6 +22,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/podpis/podpis/gost/gost3410"
@@ -35,13 +36,21 @@ import (
 type Party struct {
 	Key  *gost3410.PrivateKey
 	Cert *pki.Certificate
+	// BaseURL, on a CA read by LoadCA, is the PKI's Options.BaseURL:
+	// IssueFromRequest names the CRL and OCSP URLs under it.
+	BaseURL string
 }
 
 // PKI is a test PKI.
 type PKI struct {
 	CA, Signer, Person, TSA Party
+	// OCSP is the CA's delegated OCSP responder (id-kp-OCSPSigning,
+	// id-pkix-ocsp-nocheck; RFC 6960 §4.2.2.2).
+	OCSP Party
 	// CRL is the CA's current revocation list (DER); it revokes nothing.
 	CRL []byte
+	// BaseURL is Options.BaseURL.
+	BaseURL string
 }
 
 // Options shape the PKI. The zero value makes tc26-256-A keys valid from an
@@ -51,6 +60,31 @@ type Options struct {
 	ParamSet *gost3410.ParamSet
 	// Now is the issuing time; zero means time.Now().
 	Now time.Time
+	// BaseURL, when set (http://127.0.0.1:8319, say), is where 'podpis
+	// devpki serve' will answer: the end-entity certificates then name
+	// BaseURL/crl/ca.crl as their CRL distribution point and BaseURL/ocsp
+	// as their OCSP responder (RFC 5280 §4.2.1.13, §4.2.2.1).
+	BaseURL string
+}
+
+// CRLURL and OCSPURL are the URLs under base that certificates name and
+// Handler serves.
+func CRLURL(base string) string  { return strings.TrimSuffix(base, "/") + CRLPath }
+func OCSPURL(base string) string { return strings.TrimSuffix(base, "/") + OCSPPath }
+
+// The paths Handler serves.
+const (
+	CRLPath  = "/crl/ca.crl"
+	OCSPPath = "/ocsp"
+)
+
+// urls sets t's CRL distribution point and OCSP responder under base.
+func urls(base string, t *pki.Template) *pki.Template {
+	if base != "" {
+		t.CRLDistributionPoints = []string{CRLURL(base)}
+		t.OCSPServer = []string{OCSPURL(base)}
+	}
+	return t
 }
 
 // The extKeyUsage extension (RFC 5280 §4.2.1.12) holding only
@@ -58,6 +92,7 @@ type Options struct {
 var (
 	oidExtKeyUsage  = asn1.ObjectIdentifier{2, 5, 29, 37}
 	ekuTimeStamping = []byte{0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08}
+	oidOCSPNoCheck  = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 5} // RFC 6960 §4.2.2.2.1
 )
 
 // TSAPolicy is the policy of the test TSA's timestamps: id-TEST-certPolicyOne
@@ -112,7 +147,7 @@ func New(opts Options) (*PKI, error) {
 	now = now.UTC().Truncate(time.Second)
 	start := now.Add(-time.Hour)
 
-	p := &PKI{}
+	p := &PKI{BaseURL: opts.BaseURL}
 	var err error
 	caName := pki.Name{
 		CommonName:    "Тестовый УЦ podpis",
@@ -134,7 +169,7 @@ func New(opts Options) (*PKI, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if p.Signer, err = issue(ps, &p.CA, qualified(start, &pki.Template{
+	if p.Signer, err = issue(ps, &p.CA, urls(opts.BaseURL, qualified(start, &pki.Template{
 		Subject: pki.Name{
 			CommonName:    "ООО «Ромашка»",
 			Surname:       "Иванов",
@@ -151,10 +186,10 @@ func New(opts Options) (*PKI, error) {
 			OGRN:          orgOGRN,
 			SNILS:         headSNILS,
 		},
-	})); err != nil {
+	}))); err != nil {
 		return nil, err
 	}
-	if p.Person, err = issue(ps, &p.CA, qualified(start, &pki.Template{
+	if p.Person, err = issue(ps, &p.CA, urls(opts.BaseURL, qualified(start, &pki.Template{
 		Subject: pki.Name{
 			CommonName: "Петрова Мария Сергеевна",
 			Surname:    "Петрова",
@@ -166,10 +201,10 @@ func New(opts Options) (*PKI, error) {
 			INN:        personINN,
 			SNILS:      personSNILS,
 		},
-	})); err != nil {
+	}))); err != nil {
 		return nil, err
 	}
-	if p.TSA, err = issue(ps, &p.CA, &pki.Template{
+	if p.TSA, err = issue(ps, &p.CA, urls(opts.BaseURL, &pki.Template{
 		Subject: pki.Name{
 			CommonName:   "Служба штампов времени podpis",
 			Organization: caName.Organization,
@@ -182,6 +217,23 @@ func New(opts Options) (*PKI, error) {
 		// RFC 3161 §2.3: the TSA certificate carries exactly the timeStamping
 		// extended key usage, marked critical (OpenSSL's ts -verify insists).
 		ExtraExtensions: []pkix.Extension{{Id: oidExtKeyUsage, Critical: true, Value: ekuTimeStamping}},
+	})); err != nil {
+		return nil, err
+	}
+	if p.OCSP, err = issue(ps, &p.CA, &pki.Template{
+		Subject: pki.Name{
+			CommonName:   "OCSP-служба podpis",
+			Organization: caName.Organization,
+			Country:      "RU",
+			INNLE:        caINNLE,
+			OGRN:         caOGRN,
+		},
+		NotBefore: start, NotAfter: start.AddDate(1, 0, 0),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+		// id-pkix-ocsp-nocheck, value NULL (RFC 6960 §4.2.2.2.1): clients
+		// trust the responder for its certificate's lifetime.
+		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
 	}); err != nil {
 		return nil, err
 	}
@@ -233,7 +285,11 @@ func LoadCA(dir string) (Party, error) {
 	if err != nil {
 		return Party{}, fmt.Errorf("%s: %w", filepath.Join(dir, "ca.pem"), err)
 	}
-	return Party{Key: key, Cert: cert}, nil
+	st, err := LoadState(dir)
+	if err != nil {
+		return Party{}, err
+	}
+	return Party{Key: key, Cert: cert, BaseURL: st.BaseURL}, nil
 }
 
 // IssueFromRequest issues a qualified certificate, like the signer's and the
@@ -243,7 +299,7 @@ func IssueFromRequest(ca Party, req *pki.CertificateRequest, now time.Time) (*pk
 	if err := req.CheckSignature(); err != nil {
 		return nil, fmt.Errorf("devpki: the request's signature does not verify: %w", err)
 	}
-	t := qualified(now.UTC().Truncate(time.Second).Add(-time.Hour), &pki.Template{Subject: req.SubjectName})
+	t := urls(ca.BaseURL, qualified(now.UTC().Truncate(time.Second).Add(-time.Hour), &pki.Template{Subject: req.SubjectName}))
 	var err error
 	if t.SerialNumber, err = pki.RandomSerial(rand.Reader); err != nil {
 		return nil, err
@@ -282,13 +338,15 @@ func issue(ps *gost3410.ParamSet, parent *Party, t *pki.Template) (Party, error)
 }
 
 // Files lists what WriteDir writes, in order.
-var Files = []string{"ca.pem", "ca.key", "signer.pem", "signer.key", "person.pem", "person.key", "tsa.pem", "tsa.key", "crl.pem"}
+var Files = []string{"ca.pem", "ca.key", "signer.pem", "signer.key", "person.pem", "person.key", "tsa.pem", "tsa.key",
+	"ocsp.pem", "ocsp.key", "crl.pem", StateFile}
 
 // ErrExists is returned by WriteDir when dir already holds a PKI.
 var ErrExists = errors.New("devpki: the directory already holds a test PKI")
 
 // WriteDir writes the PKI into dir (created if missing): certificates as PEM,
-// keys as PKCS#8 PEM with mode 0600, the CRL as PEM. Unless force is set, it
+// keys as PKCS#8 PEM with mode 0600, the CRL as PEM, and the revocation
+// state (StateFile) that Revoke and Handler use. Unless force is set, it
 // refuses to overwrite any of its files and writes nothing.
 func (p *PKI) WriteDir(dir string, force bool) error {
 	if !force {
@@ -306,7 +364,7 @@ func (p *PKI) WriteDir(dir string, force bool) error {
 	for _, x := range []struct {
 		name  string
 		party Party
-	}{{"ca", p.CA}, {"signer", p.Signer}, {"person", p.Person}, {"tsa", p.TSA}} {
+	}{{"ca", p.CA}, {"signer", p.Signer}, {"person", p.Person}, {"tsa", p.TSA}, {"ocsp", p.OCSP}} {
 		if err := atomicfile.WriteFile(filepath.Join(dir, x.name+".pem"), pemCert(x.party.Cert.Raw), 0o644); err != nil {
 			return err
 		}
@@ -314,5 +372,8 @@ func (p *PKI) WriteDir(dir string, force bool) error {
 			return err
 		}
 	}
-	return atomicfile.WriteFile(filepath.Join(dir, "crl.pem"), pemBlock("X509 CRL", p.CRL), 0o644)
+	if err := atomicfile.WriteFile(filepath.Join(dir, "crl.pem"), pemBlock("X509 CRL", p.CRL), 0o644); err != nil {
+		return err
+	}
+	return (&State{BaseURL: p.BaseURL, CRLNumber: 1}).write(dir)
 }
