@@ -16,28 +16,9 @@ import (
 	"github.com/podpis/podpis/pki"
 )
 
-// Options are the inputs of a verification besides the signed object. The
-// zero value trusts nothing, so every chain ends INDETERMINATE
-// (NO_CERTIFICATE_CHAIN_FOUND).
-type Options struct {
-	// Roots are the trust anchors.
-	Roots *pki.CertPool
-	// Intermediates may be used to reach a root, beside the certificates the
-	// signature carries.
-	Intermediates *pki.CertPool
-	// CRLs are revocation lists to consult. With none, revocation is not
-	// checked and each signature carries a REVOCATION_NOT_CHECKED warning.
-	CRLs []*pki.RevocationList
-	// At is the validation time; zero means now.
-	At time.Time
-	// Certificates are more candidates for signers' certificates, for
-	// signatures that carry none.
-	Certificates []*pki.Certificate
-}
-
 // CMS verifies a CMS SignedData (CAdES-BES/-T): each signature, its signer's
-// certification path to opts.Roots at opts.At, and the revocation status of
-// the path in opts.CRLs. content is the detached content (nil for an attached
+// certification path to opts.Roots (and opts.Trust) at opts.At, and the revocation status of
+// the path in opts.CRLs and, with opts.Online, from OCSP and CRL servers. content is the detached content (nil for an attached
 // signature); it is streamed, never held whole.
 //
 // A Go error means the input is not a SignedData or could not be read; every
@@ -64,11 +45,12 @@ func CMS(ctx context.Context, sig []byte, content io.Reader, opts Options) (*Rep
 	for _, c := range res.SignedData.Certificates {
 		inter.AddCert(c)
 	}
+	rc := newRevChecker(ctx, &opts)
 	for i := range res.Signers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rep.Signatures = append(rep.Signatures, checkSigner(&res.Signers[i], inter, at, opts))
+		rep.Signatures = append(rep.Signatures, rc.checkSigner(&res.Signers[i], inter, at))
 	}
 	rep.Indication = overall(rep.Signatures)
 	return rep, nil
@@ -92,7 +74,14 @@ func overall(sigs []SignatureReport) Indication {
 	return ind
 }
 
+// checkSigner checks one signer as CMS does, fetching revocation data (with
+// Options.Online) without a deadline of its own beyond the Fetcher's.
 func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Options) SignatureReport {
+	return newRevChecker(context.Background(), &opts).checkSigner(r, inter, at)
+}
+
+func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time) SignatureReport {
+	opts := *rc.opts
 	s := SignatureReport{Index: r.Index, Code: CodeOK, Indication: TotalPassed, Revocation: RevocationNotChecked}
 	if r.Certificate != nil {
 		s.Signer = partyOf(r.Certificate.SubjectName)
@@ -116,7 +105,8 @@ func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Op
 		s.Warnings = append(s.Warnings, Warning{CodeSigningTimeFromSigner,
 			"the signing time is the signer's own claim; no timestamp proves it"})
 	}
-	vopts := pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: at}
+	roots := opts.roots()
+	vopts := pki.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at}
 	chains, err := r.Certificate.Verify(vopts)
 	var pe *pki.PathError
 	if errors.As(err, &pe) && pe.Code == pki.CodeCertExpired && !poe.IsZero() {
@@ -141,7 +131,8 @@ func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Op
 	if !poe.IsZero() && poe.Before(at) {
 		signed = poe // revocation after the proven signing time does not count
 	}
-	checkRevocation(&s, chain, at, signed, opts.CRLs)
+	s.TrustAnchor = opts.Trust.Anchor(chain[len(chain)-1])
+	rc.check(&s, chain, at, signed)
 	return s
 }
 
@@ -171,7 +162,7 @@ func checkTimestamps(s *SignatureReport, r *cms.SignerResult, inter *pki.CertPoo
 		return time.Time{}, true
 	}
 	info.TSA = shortName(ts.Certificate.SubjectName)
-	_, err := ts.Certificate.Verify(pki.VerifyOptions{Roots: opts.Roots, Intermediates: inter, CurrentTime: ts.GenTime,
+	_, err := ts.Certificate.Verify(pki.VerifyOptions{Roots: opts.roots(), Intermediates: inter, CurrentTime: ts.GenTime,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil {
 		s.Warnings = append(s.Warnings, Warning{CodeTimestampUntrusted, "the timestamp authority is not trusted: " + err.Error()})

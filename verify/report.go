@@ -62,6 +62,8 @@ const (
 	CodeCARevoked             Code = "CA_REVOKED"             // a CA certificate of the path was revoked
 	CodeRevocationUnknown     Code = "REVOCATION_UNKNOWN"     // CRLs were given but none covers a certificate of the path
 	CodeRevocationNotChecked  Code = "REVOCATION_NOT_CHECKED" // warning: no revocation data was given
+	CodeRevocationUnavailable Code = "REVOCATION_UNAVAILABLE" // online checking was asked for and no CRL or OCSP answer could be had
+	CodeRevokedAfterSigning   Code = "REVOKED_AFTER_SIGNING"  // warning: revoked, but after the proven signing time
 	CodeSigningTimeFromSigner Code = "SIGNING_TIME_CLAIMED"   // warning: the signing time is the signer's claim, no timestamp
 	CodeTimestampUntrusted    Code = "TIMESTAMP_UNTRUSTED"    // warning: the timestamp's TSA does not chain to a trusted root
 	CodeValidatedAtTimestamp  Code = "VALIDATED_AT_TIMESTAMP" // warning: a certificate expired since; checked at the timestamp time
@@ -100,6 +102,12 @@ type SignatureReport struct {
 	// Revocation is the revocation status of the path: RevocationNotChecked,
 	// NotRevoked, RevocationRevoked or RevocationUnknown.
 	Revocation RevocationStatus `json:"revocation"`
+	// RevocationEvidence lists the CRLs and OCSP responses consulted for
+	// the path, used or not (a failed fetch says why).
+	RevocationEvidence []RevocationEvidence `json:"revocationEvidence,omitempty"`
+	// TrustAnchor is the trust-store entry the path ends at, when
+	// Options.Trust holds it.
+	TrustAnchor *TrustAnchor `json:"trustAnchor,omitempty"`
 	// Warnings are things a person should know that did not fail the
 	// signature (codes REVOCATION_NOT_CHECKED, SIGNING_TIME_CLAIMED).
 	Warnings []Warning `json:"warnings,omitempty"`

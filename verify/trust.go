@@ -1,0 +1,199 @@
+package verify
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/podpis/podpis/pki"
+)
+
+// TrustAnchor is a certificate a TrustStore trusts, with where it came from
+// and, for a CA from the ministry's list of accredited CAs, what the list
+// says of it.
+type TrustAnchor struct {
+	// Subject names the certificate's holder; SHA1 is its thumbprint (hex,
+	// as the list and Windows print it).
+	Subject string `json:"subject"`
+	SHA1    string `json:"sha1"`
+	// Source is the file the anchor was read from.
+	Source string `json:"source"`
+	// Qualified reports that the anchor belongs to a CA whose accreditation
+	// is in force in the list of accredited CAs (status «Действует»): the
+	// certificates it issues are qualified (63-FZ art. 16). Always false for
+	// anchors from PEM files, which say nothing of accreditation.
+	Qualified bool `json:"qualified"`
+	// CA, RegistryNumber and Status are the list's name of the CA, its
+	// number in the register and its accreditation status, when the anchor
+	// came from the list.
+	CA             string `json:"ca,omitempty"`
+	RegistryNumber string `json:"registryNumber,omitempty"`
+	Status         string `json:"status,omitempty"`
+
+	cert *pki.Certificate
+}
+
+// Certificate returns the anchor's certificate.
+func (a *TrustAnchor) Certificate() *pki.Certificate { return a.cert }
+
+// TrustStore is a set of trust anchors read from PEM or DER files,
+// directories of them, and the ministry's XML list of accredited CAs. The
+// zero value is not usable; make one with NewTrustStore. Adding is not safe
+// concurrently with use; using it from many goroutines is.
+type TrustStore struct {
+	pool    *pki.CertPool
+	anchors map[string]*TrustAnchor // by DER
+}
+
+// NewTrustStore returns an empty store.
+func NewTrustStore() *TrustStore {
+	return &TrustStore{pool: pki.NewCertPool(), anchors: map[string]*TrustAnchor{}}
+}
+
+// Len returns the number of anchors.
+func (s *TrustStore) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.pool.Len()
+}
+
+// Pool returns the anchors as a pool for path building.
+func (s *TrustStore) Pool() *pki.CertPool { return s.pool }
+
+// Anchor returns the entry for c, or nil when c is not an anchor.
+func (s *TrustStore) Anchor(c *pki.Certificate) *TrustAnchor {
+	if s == nil || c == nil {
+		return nil
+	}
+	return s.anchors[string(c.Raw)]
+}
+
+// Anchors returns every anchor, in the order added.
+func (s *TrustStore) Anchors() []*TrustAnchor {
+	var out []*TrustAnchor
+	for _, c := range s.pool.Certificates() {
+		out = append(out, s.anchors[string(c.Raw)])
+	}
+	return out
+}
+
+// add adds c; an anchor already there keeps what the list said of it unless
+// a may replace it (a list entry is worth more than a bare file).
+func (s *TrustStore) add(c *pki.Certificate, a TrustAnchor) {
+	sum := sha1.Sum(c.Raw)
+	a.Subject, a.SHA1, a.cert = shortName(c.SubjectName), strings.ToUpper(hex.EncodeToString(sum[:])), c
+	if old := s.anchors[string(c.Raw)]; old != nil && (old.CA != "" || a.CA == "") {
+		return
+	}
+	s.pool.AddCert(c)
+	s.anchors[string(c.Raw)] = &a
+}
+
+// AddCertificates adds every certificate of data (PEM with any number of
+// CERTIFICATE blocks, or one DER certificate), naming source as their origin.
+func (s *TrustStore) AddCertificates(data []byte, source string) error {
+	cs, err := pki.ParseCertificates(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	if len(cs) == 0 {
+		return fmt.Errorf("%s: no certificate found", source)
+	}
+	for _, c := range cs {
+		s.add(c, TrustAnchor{Source: source})
+	}
+	return nil
+}
+
+// trustFileExts are the file names a directory is read for.
+var trustFileExts = []string{".pem", ".crt", ".cer", ".der", ".xml"}
+
+// maxTrustFile bounds one trust file: the ministry's list is some 10 MB.
+const maxTrustFile = 256 << 20
+
+// Load adds what path holds: a certificate file (PEM or DER), the ministry's
+// list of accredited CAs (XML, sniffed by its root element), or a directory,
+// whose files with the extensions .pem, .crt, .cer, .der and .xml are read,
+// subdirectories included, in lexical order.
+func (s *TrustStore) Load(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return s.loadFile(path)
+	}
+	n := 0
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !hasExt(p, trustFileExts) {
+			return nil
+		}
+		n++
+		return s.loadFile(p)
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: no certificate files (%s) in the directory", path, strings.Join(trustFileExts, ", "))
+	}
+	return nil
+}
+
+func hasExt(p string, exts []string) bool {
+	e := strings.ToLower(filepath.Ext(p))
+	for _, x := range exts {
+		if e == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *TrustStore) loadFile(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Size() > maxTrustFile {
+		return fmt.Errorf("%s: %d bytes, more than a trust file may have", path, fi.Size())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if looksLikeXML(data) {
+		return s.AddTSL(data, path)
+	}
+	return s.AddCertificates(data, path)
+}
+
+func looksLikeXML(data []byte) bool {
+	d := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	d = bytes.TrimLeft(d, " \t\r\n")
+	return bytes.HasPrefix(d, []byte("<"))
+}
+
+// LoadTrustStore makes a store from files and directories (see Load).
+func LoadTrustStore(paths ...string) (*TrustStore, error) {
+	s := NewTrustStore()
+	for _, p := range paths {
+		if err := s.Load(p); err != nil {
+			return nil, err
+		}
+	}
+	if s.Len() == 0 {
+		return nil, errors.New("the trust store is empty")
+	}
+	return s, nil
+}
