@@ -163,6 +163,36 @@ func appendNew(list []string, s string) []string {
 // Figures it simply lacks are absent from the map.
 func runGoBench(ctx context.Context, root, pkg string, figs []figure, benchtime time.Duration, count, procs int) (map[string][]float64, error) {
 	pattern := benchRegex(figs)
+	run, err := goTestBench(ctx, root, pkg, pattern, benchtime, count, procs)
+	if err != nil {
+		return nil, err
+	}
+	samples, err := goSamples(run.lines)
+	if err != nil {
+		return nil, err
+	}
+	if err := run.failure(len(samples) > 0); err != nil {
+		if len(samples) == 0 {
+			return nil, err
+		}
+		return samples, err
+	}
+	return samples, nil
+}
+
+// A goTestRun is what one `go test -bench` run printed.
+type goTestRun struct {
+	pattern string
+	lines   []benchLine
+	out     string // the whole output, for goTestReason
+	exitErr error  // go test's non-zero exit, or nil
+}
+
+// goTestBench runs `go test -bench pattern` on one package of the module at
+// root, with -cpu procs. The error is for a run that could not start, was
+// interrupted, or printed output that cannot be read; a go test that exits
+// non-zero is a run with exitErr set.
+func goTestBench(ctx context.Context, root, pkg, pattern string, benchtime time.Duration, count, procs int) (goTestRun, error) {
 	cmd := exec.CommandContext(ctx, "go", "test", "-vet=off", "-run", "^$",
 		"-bench", pattern,
 		"-benchtime", benchtime.String(),
@@ -175,41 +205,51 @@ func runGoBench(ctx context.Context, root, pkg string, figs []figure, benchtime 
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return goTestRun{}, ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exitErr) {
+		return goTestRun{}, fmt.Errorf("go test: %w", runErr)
 	}
 	lines, err := parseBenchOutput(out.String(), procs)
 	if err != nil {
-		return nil, fmt.Errorf("unreadable go test output: %w", err)
+		return goTestRun{}, fmt.Errorf("unreadable go test output: %w", err)
 	}
-	samples, err := goSamples(lines)
-	if err != nil {
-		return nil, err
-	}
-	var exitErr *exec.ExitError
-	switch {
-	case runErr != nil && !errors.As(runErr, &exitErr):
-		return nil, fmt.Errorf("go test: %w", runErr)
-	case runErr != nil && len(samples) == 0:
-		return nil, fmt.Errorf("go test failed: %s", goTestReason(out.String()))
-	case runErr != nil:
-		return samples, fmt.Errorf("go test failed part-way: %s", goTestReason(out.String()))
-	case len(samples) == 0:
-		return nil, fmt.Errorf("no benchmark matches -bench '%s'", pattern)
-	}
-	return samples, nil
+	return goTestRun{pattern: pattern, lines: lines, out: out.String(), exitErr: runErr}, nil
 }
 
-// goTestReason picks the line of go test output that best says what went wrong.
+// failure says what went wrong in the run, given whether it measured what
+// was asked (some of it); nil if nothing did.
+func (r goTestRun) failure(measured bool) error {
+	switch {
+	case r.exitErr != nil && !measured:
+		return fmt.Errorf("go test failed: %s", goTestReason(r.out))
+	case r.exitErr != nil:
+		return fmt.Errorf("go test failed part-way: %s", goTestReason(r.out))
+	case !measured:
+		return fmt.Errorf("no benchmark matches -bench '%s'", r.pattern)
+	}
+	return nil
+}
+
+// goTestReason picks the line of go test output that best says what went
+// wrong: a panic, or a --- FAIL line with the log line under it.
 func goTestReason(out string) string {
 	var first string
-	for _, line := range strings.Split(out, "\n") {
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "", strings.HasPrefix(line, "# "), line == "FAIL", line == "PASS",
 			strings.HasPrefix(line, "goos:"), strings.HasPrefix(line, "goarch:"),
 			strings.HasPrefix(line, "pkg:"), strings.HasPrefix(line, "cpu:"):
 			continue
-		case strings.Contains(line, "panic:") || strings.HasPrefix(line, "--- FAIL"):
+		case strings.Contains(line, "panic:"):
+			return shorten(line)
+		case strings.HasPrefix(line, "--- FAIL"):
+			if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") {
+				line += " " + strings.TrimSpace(lines[i+1])
+			}
 			return shorten(line)
 		}
 		if first == "" {

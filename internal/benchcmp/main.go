@@ -39,13 +39,48 @@
 // kind, not in this run. The issues' bars are Streebog-256 at 8 KiB and both CMS
 // figures ≥ 0.8× the engine, every sign and verify ≥ 0.5× the engine, and
 // everything ≥ 10× gogost;
-// a figure under a bar is marked BELOW BAR. The report exits 0 whatever the
-// figures; it exits 2 with one line when the harness cannot be built or the
-// engine is missing (run `make deps`).
+// a figure under a bar is marked BELOW BAR.
+//
+// A second table, "podpis figures with bars", holds the figures issues 5–8 set
+// bars on that are not podpis beside the engine (barfigs.go lists them, with how
+// each is computed):
+//
+//   - token/…: BenchmarkTokenSign (sign/pkcs11, gosttoken, 1 KiB, host hashing):
+//     host-hash ops/s, and ÷ the engine's sign/256-a of the same run (the token
+//     signs through that engine; no bar); overhead = (host-hash − direct) / direct
+//     ≤ 10 %; scaling = host-hash ns/op ÷ parallel ns/op ≥ 1.6×; and the token's
+//     own scaling, direct-verified ÷ direct-parallel (no bar).
+//   - render/one_page: BenchmarkRenderOnePage (pdf) ≤ 20 ms/op.
+//   - sign_pdf/…: BenchmarkSignPDF/sign (pdf/pdfsign, 1 MB) in ms/op and MB/s,
+//     Streebog-256 over 1 MiB of the same round (BenchmarkStreebog256/1MiB), and
+//     the hashing share = time to hash the signed bytes at that rate ÷ signing
+//     time ≥ 50 % ("dominated by hashing").
+//   - mchd/check: BenchmarkCheckMCHD ≥ 1,000 checks/s, run with -cpu 1 (one
+//     core); render/mchd: BenchmarkRenderMCHD (mchd/form) ≤ 50 ms/op.
+//   - bulk_verify/…: BenchmarkBulkVerify/jobs-1 and /jobs-2, speedup ≥ 1.8×.
+//
+// Those benchmarks are found by name in the module's _test.go files (the
+// package an issue names is preferred when several declare one), each run by
+// its own go test in every round; the others run with -cpu GOMAXPROCS. A figure
+// read from two benchmarks (or a benchmark and the engine) is computed per round,
+// then the median taken. A benchmark no package declares yet is shown as
+// "missing (no benchmark yet)", one that fails as missing with go test's reason;
+// the rest of the report stands. -only selects from both tables; a table none of
+// whose figures is selected is left out, and the engine harness is built and run
+// only when a selected figure needs it. -json writes both tables, the second as
+// podpis_figures (value null when missing, met true/false where there is a bar).
+//
+// The report exits 0 whatever the figures; it exits 2 with one line when the
+// harness cannot be built or the engine is missing (run `make deps`).
+//
+// At the defaults (-count 3, -benchtime 1s) a run takes about ten minutes on a
+// busy two-core machine, most of it go test building and linking test binaries.
 //
 // Usage:
 //
 //	go run ./internal/benchcmp [-benchtime 1s] [-count 3] [-only REGEX] [-json]
+//
+// for instance -only 'token|render|sign_pdf' for issues 5 and 6 alone.
 package main
 
 import (
@@ -130,8 +165,9 @@ func progress(stderr io.Writer, format string, args ...any) {
 // compare measures both sides and writes the report.
 func compare(ctx context.Context, opts options, stdout, stderr io.Writer) error {
 	figs := selectFigures(opts.only)
-	if len(figs) == 0 {
-		return fmt.Errorf("-only %s matches no figure (they are named like streebog256/8KiB, sign/256-a, verify/cryptopro-a)", opts.only)
+	pfigs := selectPodpisFigures(opts.only)
+	if len(figs) == 0 && len(pfigs) == 0 {
+		return fmt.Errorf("-only %s matches no figure (they are named like streebog256/8KiB, sign/256-a, verify/cryptopro-a, token/overhead, render/one_page, sign_pdf/time, mchd/check, bulk_verify/speedup)", opts.only)
 	}
 	root, err := moduleRoot(ctx)
 	if err != nil {
@@ -143,22 +179,28 @@ func compare(ctx context.Context, opts options, stdout, stderr io.Writer) error 
 	}
 	defer os.RemoveAll(tmp)
 
-	progress(stderr, "building OpenSSL harness…")
-	bin, err := buildHarness(ctx, tmp)
-	if err != nil {
-		return err
+	var bin string
+	if len(engineNames(figs, pfigs)) > 0 {
+		progress(stderr, "building OpenSSL harness…")
+		if bin, err = buildHarness(ctx, tmp); err != nil {
+			return err
+		}
 	}
-	m, err := measure(ctx, opts, figs, bin, root, stderr)
+	m, err := measure(ctx, opts, figs, pfigs, bin, root, stderr)
 	if err != nil {
 		return err
 	}
 	rep := report{
-		Benchtime: opts.benchtime.String(),
-		Count:     opts.count,
-		Engine:    m.about,
-		Go:        fmt.Sprintf("%s %s/%s, GOMAXPROCS %d", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0)),
-		Rows:      makeRows(figs, medians(m.engine), medians(m.podpis), m.pkgErrs),
-		Packages:  m.pkgErrs,
+		Benchtime:   opts.benchtime.String(),
+		Count:       opts.count,
+		Engine:      m.about,
+		Go:          fmt.Sprintf("%s %s/%s, GOMAXPROCS %d", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0)),
+		Procs:       runtime.GOMAXPROCS(0),
+		Rows:        makeRows(figs, medians(m.engine), medians(m.podpis), m.pkgErrs),
+		Packages:    m.pkgErrs,
+		Podpis:      makePodpisRows(pfigs, m.bars, m.engine),
+		BenchPkgs:   m.bars.pkg,
+		BenchErrors: m.bars.errs,
 	}
 	if opts.json {
 		return writeJSON(stdout, rep)
@@ -166,30 +208,56 @@ func compare(ctx context.Context, opts options, stdout, stderr io.Writer) error 
 	return writeTable(stdout, rep)
 }
 
+// engineNames are the engine figures the selected figures of both tables need.
+func engineNames(figs []figure, pfigs []podpisFigure) []string {
+	names := distinct(figs, figure.engineName)
+	for _, f := range pfigs {
+		if f.engine != "" {
+			names = appendNew(names, f.engine)
+		}
+	}
+	return names
+}
+
 // measurements are the samples of all rounds, per figure.
 type measurements struct {
 	about   string               // OpenSSL and engine versions
-	engine  map[string][]float64 // by engine figure name
+	engine  map[string][]float64 // by engine figure name, one per round
 	podpis  map[string][]float64
 	pkgErrs map[string]string // why a package gave no figures, or not all
+	bars    podpisRuns        // the second table's results
 }
 
 // measure runs opts.count rounds; each measures every figure once on both
-// sides, so that both sides' medians come from the same stretch of time on a
-// machine whose load drifts. A package that fails is not run again.
-func measure(ctx context.Context, opts options, figs []figure, bin, root string, stderr io.Writer) (measurements, error) {
-	m := measurements{engine: map[string][]float64{}, podpis: map[string][]float64{}, pkgErrs: map[string]string{}}
-	names := distinct(figs, figure.engineName)
+// sides, and runs every benchmark the second table reads, so that both sides'
+// medians come from the same stretch of time on a machine whose load drifts. A
+// package or benchmark function that fails is not run again.
+func measure(ctx context.Context, opts options, figs []figure, pfigs []podpisFigure, bin, root string, stderr io.Writer) (measurements, error) {
+	m := measurements{engine: map[string][]float64{}, podpis: map[string][]float64{}, pkgErrs: map[string]string{},
+		bars: podpisRuns{pkg: map[string]string{}, errs: map[string]string{}}}
+	names := engineNames(figs, pfigs)
 	procs := runtime.GOMAXPROCS(0)
-	for round := 1; round <= opts.count; round++ {
-		progress(stderr, "round %d/%d: running OpenSSL GOST engine (%d × %s)…", round, opts.count, len(names), opts.benchtime)
-		run, err := runHarness(ctx, bin, opts.benchtime, 1, names)
-		if err != nil {
-			return m, err
+	funcs, subs := benchFuncsFor(pfigs)
+	declared, err := findBenchmarks(root, funcs)
+	if err != nil {
+		return m, fmt.Errorf("looking for benchmarks: %v", err)
+	}
+	for _, fn := range funcs {
+		if pkg := choosePackage(lookupBenchFunc(fn), declared[fn]); pkg != "" {
+			m.bars.pkg[fn] = pkg
 		}
-		m.about = run.about
-		for name, v := range run.values {
-			m.engine[name] = append(m.engine[name], v)
+	}
+	for round := 1; round <= opts.count; round++ {
+		if len(names) > 0 {
+			progress(stderr, "round %d/%d: running OpenSSL GOST engine (%d × %s)…", round, opts.count, len(names), opts.benchtime)
+			run, err := runHarness(ctx, bin, opts.benchtime, 1, names)
+			if err != nil {
+				return m, err
+			}
+			m.about = run.about
+			for name, v := range run.values {
+				m.engine[name] = append(m.engine[name], v)
+			}
 		}
 		for _, pkg := range distinct(figs, figure.pkgName) {
 			if _, failed := m.pkgErrs[pkg]; failed {
@@ -214,6 +282,37 @@ func measure(ctx context.Context, opts options, figs []figure, bin, root string,
 				m.podpis[name] = append(m.podpis[name], s...)
 			}
 		}
+		results := map[string]benchLine{}
+		for _, fn := range funcs {
+			pkg, ok := m.bars.pkg[fn]
+			if _, failed := m.bars.errs[fn]; !ok || failed {
+				continue
+			}
+			cpu := lookupBenchFunc(fn).cpu
+			if cpu == 0 {
+				cpu = procs
+			}
+			progress(stderr, "round %d/%d: running %s (%s, -cpu %d)…", round, opts.count, fn, pkg, cpu)
+			run, err := goTestBench(ctx, root, pkg, funcRegex(fn, subs[fn]), opts.benchtime, 1, cpu)
+			if ctx.Err() != nil {
+				return m, ctx.Err()
+			}
+			measured := false
+			for _, l := range run.lines {
+				if l.name == fn || strings.HasPrefix(l.name, fn+"/") {
+					results[l.name] = l
+					measured = true
+				}
+			}
+			if err == nil {
+				err = run.failure(measured)
+			}
+			if err != nil {
+				m.bars.errs[fn] = err.Error()
+				progress(stderr, "%s: %v (figures it lacks are reported as missing)", fn, err)
+			}
+		}
+		m.bars.rounds = append(m.bars.rounds, results)
 	}
 	return m, nil
 }

@@ -57,10 +57,18 @@ type report struct {
 	Count     int               `json:"count"`
 	Engine    string            `json:"engine"`
 	Go        string            `json:"go"`
+	Procs     int               `json:"gomaxprocs"` // go test's -cpu, but for BenchmarkCheckMCHD
 	Rows      []row             `json:"figures"`
 	Packages  map[string]string `json:"package_errors,omitempty"` // package → what went wrong
 	BelowBar  int               `json:"below_bar"`                // rows missing a bar
 	Missing   int               `json:"missing"`                  // rows without a podpis figure
+
+	// The second table: podpis figures with the issues' bars.
+	Podpis         []podpisRow       `json:"podpis_figures,omitempty"`
+	BenchPkgs      map[string]string `json:"benchmark_packages,omitempty"` // function → package it ran in
+	BenchErrors    map[string]string `json:"benchmark_errors,omitempty"`   // function → what went wrong
+	PodpisBelowBar int               `json:"podpis_below_bar"`             // rows of Podpis missing their bar
+	PodpisMissing  int               `json:"podpis_missing"`               // rows of Podpis without a value
 }
 
 // makeRows puts podpis's figures beside the engine's. pkgErrs says why a
@@ -123,6 +131,15 @@ func (rep *report) count() {
 			rep.Missing++
 		}
 	}
+	rep.PodpisBelowBar, rep.PodpisMissing = 0, 0
+	for _, r := range rep.Podpis {
+		if r.Met != nil && !*r.Met {
+			rep.PodpisBelowBar++
+		}
+		if r.Missing != "" {
+			rep.PodpisMissing++
+		}
+	}
 }
 
 func writeJSON(w io.Writer, rep report) error {
@@ -132,9 +149,25 @@ func writeJSON(w io.Writer, rep report) error {
 	return enc.Encode(rep)
 }
 
-// writeTable prints the report for people.
+// writeTable prints the report for people: the engine comparison, then the
+// podpis figures with bars; either is left out when -only selects none of it.
 func writeTable(w io.Writer, rep report) error {
 	rep.count()
+	var b strings.Builder
+	if len(rep.Rows) > 0 {
+		writeEngineTable(&b, rep)
+	}
+	if len(rep.Podpis) > 0 {
+		if len(rep.Rows) > 0 {
+			b.WriteString("\n")
+		}
+		writePodpisTable(&b, rep)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeEngineTable(b *strings.Builder, rep report) {
 	cells := [][]string{{"figure", "unit", "podpis", "engine", "podpis/engine", "gogost", "podpis/gogost", ""}}
 	for _, r := range rep.Rows {
 		var notes []string
@@ -151,10 +184,9 @@ func writeTable(w io.Writer, rep report) error {
 			ratio(r.Ratio), number(r.Gogost, r.Unit), ratio(r.GogostRatio), strings.Join(notes, "; ")})
 	}
 
-	var b strings.Builder
-	fmt.Fprintf(&b, "podpis vs OpenSSL GOST engine, one run: median of %d round(s) of %s per figure and side; ratio = podpis/engine, > 1 means podpis is faster\n", rep.Count, rep.Benchtime)
-	fmt.Fprintf(&b, "engine: %s\ngo: %s\n\n", rep.Engine, rep.Go)
-	writeColumns(&b, cells)
+	fmt.Fprintf(b, "podpis vs OpenSSL GOST engine, one run: median of %d round(s) of %s per figure and side; ratio = podpis/engine, > 1 means podpis is faster\n", rep.Count, rep.Benchtime)
+	fmt.Fprintf(b, "engine: %s\ngo: %s\n\n", rep.Engine, rep.Go)
+	writeColumns(b, cells, "llrrrrr")
 	b.WriteString("\n")
 	if slices.ContainsFunc(rep.Rows, func(r row) bool { return r.EngineFigure != "" }) {
 		b.WriteString("\"vs cryptopro-x\": 256-b, -c, -d are the CryptoPro-A, -B, -C curves and are compared with those figures.\n")
@@ -162,7 +194,7 @@ func writeTable(w io.Writer, rep report) error {
 	b.WriteString("gogost: v5.14 figures from shared/bench/README.md (constants, not measured in this run).\n")
 	b.WriteString("bars: streebog256/8KiB and cms_verify ≥0.8× engine; every sign/verify ≥0.5× engine; everything ≥10× gogost.\n")
 	for _, pkg := range slices.Sorted(maps.Keys(rep.Packages)) {
-		fmt.Fprintf(&b, "%s: %s\n", pkg, rep.Packages[pkg])
+		fmt.Fprintf(b, "%s: %s\n", pkg, rep.Packages[pkg])
 	}
 	var lacking []string
 	for _, r := range rep.Rows {
@@ -171,16 +203,68 @@ func writeTable(w io.Writer, rep report) error {
 		}
 	}
 	if len(lacking) > 0 {
-		fmt.Fprintf(&b, "missing benchmarks: %s\n", strings.Join(lacking, ", "))
+		fmt.Fprintf(b, "missing benchmarks: %s\n", strings.Join(lacking, ", "))
 	}
-	fmt.Fprintf(&b, "%d of %d figures BELOW BAR, %d missing.\n", rep.BelowBar, len(rep.Rows), rep.Missing)
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "%d of %d figures BELOW BAR, %d missing.\n", rep.BelowBar, len(rep.Rows), rep.Missing)
 }
 
-// writeColumns aligns cells: the first two columns and the last to the left,
-// numbers to the right.
-func writeColumns(b *strings.Builder, cells [][]string) {
+// writePodpisTable prints the second table: figure, value, unit, bar, result.
+func writePodpisTable(b *strings.Builder, rep report) {
+	cells := [][]string{{"figure", "value", "unit", "bar", "result"}}
+	var lacking []string
+	for _, r := range rep.Podpis {
+		value, result := "—", "—"
+		switch {
+		case r.Missing != "":
+			why, yet := strings.CutPrefix(r.Missing, noBenchmarkYet)
+			if yet {
+				lacking = appendNew(lacking, why)
+				why = "no benchmark yet"
+			}
+			result = "missing (" + why + ")"
+		case r.Met != nil && *r.Met:
+			result = "met"
+		case r.Met != nil:
+			result = "BELOW BAR"
+		}
+		if r.Value != nil {
+			value = podpisNumber(*r.Value, r.Unit)
+		}
+		bar := r.Bar
+		if bar == "" {
+			bar = "—"
+		}
+		cells = append(cells, []string{r.Figure, value, r.Unit, bar, result})
+	}
+	fmt.Fprintf(b, "podpis figures with bars (issues 5–8), same run: median of %d round(s) of %s per benchmark; -cpu %d, BenchmarkCheckMCHD -cpu 1\n", rep.Count, rep.Benchtime, rep.Procs)
+	if rep.Engine != "" && slices.ContainsFunc(rep.Podpis, func(r podpisRow) bool { return r.Figure == "token/vs_engine" }) {
+		fmt.Fprintf(b, "engine: %s\n", rep.Engine)
+	}
+	b.WriteString("\n")
+	writeColumns(b, cells, "lr")
+	b.WriteString("\n")
+	for _, r := range rep.Podpis {
+		fmt.Fprintf(b, "%s: %s\n", r.Figure, r.From)
+	}
+	var ran []string
+	for _, fn := range slices.Sorted(maps.Keys(rep.BenchPkgs)) {
+		ran = append(ran, fn+" ("+rep.BenchPkgs[fn]+")")
+	}
+	if len(ran) > 0 {
+		fmt.Fprintf(b, "benchmarks: %s\n", strings.Join(ran, ", "))
+	}
+	for _, fn := range slices.Sorted(maps.Keys(rep.BenchErrors)) {
+		fmt.Fprintf(b, "%s: %s\n", fn, rep.BenchErrors[fn])
+	}
+	if len(lacking) > 0 {
+		fmt.Fprintf(b, "missing benchmarks: %s\n", strings.Join(lacking, ", "))
+	}
+	fmt.Fprintf(b, "%d of %d podpis figures BELOW BAR, %d missing.\n", rep.PodpisBelowBar, len(rep.Podpis), rep.PodpisMissing)
+}
+
+// writeColumns aligns cells, column i to the right where align[i] is 'r'
+// (numbers), to the left otherwise.
+func writeColumns(b *strings.Builder, cells [][]string, align string) {
 	widths := make([]int, len(cells[0]))
 	for _, line := range cells {
 		for i, c := range line {
@@ -192,12 +276,10 @@ func writeColumns(b *strings.Builder, cells [][]string) {
 		for i, c := range line {
 			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
 			switch {
-			case i == len(line)-1:
-				parts = append(parts, c)
-			case i < 2:
-				parts = append(parts, c+pad)
-			default:
+			case i < len(align) && align[i] == 'r':
 				parts = append(parts, pad+c)
+			default:
+				parts = append(parts, c+pad)
 			}
 		}
 		b.WriteString(strings.TrimRight(strings.Join(parts, "  "), " ") + "\n")
@@ -220,4 +302,17 @@ func ratio(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f", v)
+}
+
+// podpisNumber formats a second-table value: whole numbers for rates per
+// second, two decimals for times and ratios, one for percentages and MB/s.
+func podpisNumber(v float64, unit string) string {
+	switch unit {
+	case "ops/s", "checks/s":
+		return fmt.Sprintf("%.0f", v)
+	case "%", "MB/s":
+		return fmt.Sprintf("%.1f", v)
+	default:
+		return fmt.Sprintf("%.2f", v)
+	}
 }
