@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/podpis/podpis/cms"
@@ -32,13 +33,13 @@ type Signature struct {
 
 // ErrSignature is returned (wrapped) by Signatures for a signature file
 // that does not sign the XML given.
-var ErrSignature = errors.New("form: signature does not sign this XML")
+var ErrSignature = errors.New("the signature does not sign this XML")
 
 // Signatures reads a detached CMS signature file (FORMAT.md §8.1: DER, PEM or
 // Base64, CAdES-BES or -T) and checks with package cms that every signer
 // signed exactly raw, so that no stamp on a form claims a signature over
-// other bytes. It returns one Signature per signer, named name for
-// Options.Attach. It does not check trust, the chain, revocation or
+// other bytes. It returns one Signature per signer; name is the file's name
+// for messages, and its base name names the attachment (Options.Attach). It does not check trust, the chain, revocation or
 // whether the signer may sign for the principal: that is `podpis mchd
 // check` (FORMAT.md §8.3), and the form says nothing about it.
 func Signatures(sig, raw []byte, name string) ([]Signature, error) {
@@ -47,17 +48,17 @@ func Signatures(sig, raw []byte, name string) ([]Signature, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(res.Signers) == 0 {
-		return nil, fmt.Errorf("%w: %s has no signers", ErrSignature, name)
+		return nil, fmt.Errorf("%s: %w: it has no signers", name, ErrSignature)
 	}
 	if !res.SignedData.Detached {
-		return nil, fmt.Errorf("%w: %s is not a detached signature (FORMAT.md §8.1)", ErrSignature, name)
+		return nil, fmt.Errorf("%s: %w: it is not a detached signature (FORMAT.md §8.1)", name, ErrSignature)
 	}
 	var out []Signature
 	for _, s := range res.Signers {
 		if s.Code != cms.OK {
-			return nil, fmt.Errorf("%w: %s, signer %d: %s (%s)", ErrSignature, name, s.Index+1, s.Code, s.Detail)
+			return nil, fmt.Errorf("%s: %w: signer %d: %s (%s)", name, ErrSignature, s.Index+1, s.Code, s.Detail)
 		}
-		o := Signature{Certificate: s.Certificate, SigningTime: s.Attributes.SigningTime, File: sig, FileName: name}
+		o := Signature{Certificate: s.Certificate, SigningTime: s.Attributes.SigningTime, File: sig, FileName: filepath.Base(name)}
 		for _, ts := range s.Timestamps {
 			if ts.Code == cms.OK {
 				o.SigningTime, o.Timestamped = ts.GenTime, true
