@@ -261,6 +261,9 @@ func (r *MCHDReport) checkFormat(f *MCHDFile) *mchd.Document {
 		r.step("format", TotalFailed, FormatFailure, CodeMCHDFormat, err.Error())
 		return nil
 	}
+	if bytes.HasPrefix(f.XML, utf8BOM) {
+		r.warn(CodeMCHDRuleWarning, "the file starts with a byte-order mark; EMCHD files have none (FORMAT.md §2) and signing tools may have signed the bytes without it")
+	}
 	var first *mchd.Problem
 	errs := 0
 	for i, p := range problems {
@@ -281,6 +284,8 @@ func (r *MCHDReport) checkFormat(f *MCHDFile) *mchd.Document {
 	}
 	return doc
 }
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
 // signatureCodes are the CMS codes about the signature itself (§8.3.2); the
 // others are about the certificate (§8.3.3).

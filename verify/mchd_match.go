@@ -1,13 +1,11 @@
 package verify
 
 import (
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"strings"
 
-	"github.com/podpis/podpis/gost/streebog"
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/mchd/form"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/ruid"
 )
@@ -463,31 +461,26 @@ func sameName(c *Party, name string) bool {
 	return got == "" || got == norm(name)
 }
 
-// QRHashParam introduces the Streebog-256 of the XML in a printed form's QR
-// payload: <СведСист URL>#streebog256=<lower-case hex> (issue 7; FORMAT.md
-// §14 leaves the payload to the project).
-const QRHashParam = "#streebog256="
-
-// checkPrintedForm compares the QR codes of a printed form with the XML: the
-// status URL with its GUID, and the hash of the exact bytes.
+// checkPrintedForm compares the QR codes of a printed form with the XML
+// (issue 7, FORMAT.md §14): the GUID of the status URL and the Streebog-256
+// of the exact bytes, in the payload form.QRPayload writes. Codes of other
+// kinds are ignored; one in that form naming other bytes fails the check.
 func (r *MCHDReport) checkPrintedForm(doc *mchd.Document, raw []byte, pf *PrintedForm) {
-	info := doc.Info()
-	sum := streebog.Sum256(raw)
-	want := hex.EncodeToString(sum[:])
+	guid := strings.ToLower(doc.Info().GUID)
+	want := form.Hash(raw)
 	found := false
 	for _, p := range pf.Payloads {
-		u, h, ok := strings.Cut(p, QRHashParam)
-		if !ok {
+		g, h, err := form.ParseQRPayload(p)
+		if err != nil {
+			if strings.HasPrefix(p, mchd.StatusURLPrefix) {
+				r.step("printed-form", TotalFailed, HashFailure, CodeMCHDQRMismatch, fmt.Sprintf("%s: the QR code %q: %v", pf.Name, p, err))
+				return
+			}
 			continue
 		}
 		found = true
-		parsed, err := url.Parse(u)
-		if err != nil {
-			r.step("printed-form", TotalFailed, HashFailure, CodeMCHDQRMismatch, pf.Name+": the QR code's URL cannot be read: "+err.Error())
-			return
-		}
-		if g := parsed.Query().Get("guid"); !strings.EqualFold(g, info.GUID) {
-			r.step("printed-form", TotalFailed, HashFailure, CodeMCHDQRMismatch, fmt.Sprintf("%s: the QR code names POA %q, the XML is %s", pf.Name, g, info.GUID))
+		if g != guid {
+			r.step("printed-form", TotalFailed, HashFailure, CodeMCHDQRMismatch, fmt.Sprintf("%s: the QR code names POA %s, the XML is %s", pf.Name, g, guid))
 			return
 		}
 		if h != want {
@@ -496,7 +489,7 @@ func (r *MCHDReport) checkPrintedForm(doc *mchd.Document, raw []byte, pf *Printe
 		}
 	}
 	if !found {
-		r.step("printed-form", TotalFailed, FormatFailure, CodeMCHDQRMissing, pf.Name+": no QR code of a power of attorney (URL"+QRHashParam+"HASH) found")
+		r.step("printed-form", TotalFailed, FormatFailure, CodeMCHDQRMissing, pf.Name+": no QR code of a power of attorney found")
 		return
 	}
 	r.pass("printed-form")

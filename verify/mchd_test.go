@@ -3,7 +3,6 @@ package verify
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -12,8 +11,8 @@ import (
 	"time"
 
 	"github.com/podpis/podpis/cms"
-	"github.com/podpis/podpis/gost/streebog"
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/mchd/form"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
 )
@@ -341,14 +340,17 @@ func TestMCHDPrintedForm(t *testing.T) {
 	f := newMCHDFixture(t)
 	d := f.poa(t, today(), 30)
 	file := f.file(t, d, f.p.Signer)
-	sum := streebog.Sum256(file.XML)
-	good := d.Info().StatusURL + QRHashParam + hex.EncodeToString(sum[:])
+	good := form.QRPayload(file.XML, d)
 	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf", Payloads: []string{"other", good}}}), TotalPassed, CodeOK)
-	sum[0] ^= 1
-	bad := d.Info().StatusURL + QRHashParam + hex.EncodeToString(sum[:])
+	// The hash of other bytes.
+	bad := form.QRPayload(append([]byte(" "), file.XML...), d)
 	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf", Payloads: []string{bad}}}), TotalFailed, CodeMCHDQRMismatch)
-	otherGUID := mchd.StatusURL(mchd.NewGUID()) + QRHashParam + hex.EncodeToString(sum[:])
-	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf", Payloads: []string{otherGUID}}}), TotalFailed, CodeMCHDQRMismatch)
+	// Another POA's form.
+	other := f.poa(t, today(), 30)
+	wrong := form.QRPayload(file.XML, other)
+	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf", Payloads: []string{wrong}}}), TotalFailed, CodeMCHDQRMismatch)
+	// A mangled payload of this kind.
+	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf", Payloads: []string{good + "0"}}}), TotalFailed, CodeMCHDQRMismatch)
 	wantMCHD(t, f.check(t, file, MCHDOptions{PrintedForm: &PrintedForm{Name: "form.pdf"}}), TotalFailed, CodeMCHDQRMissing)
 }
 
