@@ -74,7 +74,15 @@ func (f *form) powers(p *mchd.Powers) {
 			}
 		}
 		f.keep(60)
-		f.d.Table(pdf.Table{Header: true, Widths: []float64{0.5, 4.4, 7.2}, Rows: t, Style: cellStyle, Padding: 2})
+		// The code column fits the longest code (within bounds), the name
+		// takes the rest; widths are in points, the table scales them.
+		codeW := pdf.Style{Size: cellStyle.Size, Bold: true}.Width(t[0][1])
+		for _, r := range t[1:] {
+			codeW = max(codeW, cellStyle.Width(r[1]))
+		}
+		codeW = min(max(codeW+8, 60), 170)
+		numW := pdf.Style{Size: cellStyle.Size, Bold: true}.Width(fmt.Sprint(len(p.Machine))) + 8
+		f.d.Table(pdf.Table{Header: true, Widths: []float64{numW, codeW, f.d.ContentWidth() - numW - codeW}, Rows: t, Style: cellStyle, Padding: 2})
 	}
 	if s := strings.TrimSpace(p.Text); s != "" {
 		f.d.Space(6)
@@ -134,7 +142,7 @@ func (f *form) kind(code string) string {
 func (f *form) retrust(code string) string {
 	switch code {
 	case mchd.RetrustForbidden:
-		return f.t("без права передоверия", "not allowed")
+		return f.t("без права передоверия", "retrust not allowed")
 	case mchd.RetrustOnce:
 		return f.t("допускается однократное передоверие", "one-time retrust allowed")
 	case mchd.RetrustFurther:

@@ -107,7 +107,7 @@ func (f *form) stamp(s Signature) pdf.Stamp {
 		if s.Timestamped {
 			src = f.t(" (штамп времени)", " (timestamp)")
 		}
-		st.Extra = append(st.Extra, f.t("Подписано: ", "Signed: ")+s.SigningTime.In(moscow).Format("02.01.2006 15:04")+f.t(" МСК", " MSK")+src)
+		st.Extra = append(st.Extra, f.t("Подписано: ", "Signed: ")+s.SigningTime.In(moscow).Format(f.t("02.01.2006 15:04 МСК", "2006-01-02 15:04 MSK"))+src)
 	}
 	return st
 }
