@@ -36,8 +36,23 @@ var phrases = map[string][2]string{
 	"warning":                             {"Внимание", "Warning"},
 	"reason":                              {"Причина", "Reason"},
 	"no_signatures":                       {"подписей нет", "no signatures"},
+	"anchor":                              {"Доверенный корень", "Trust anchor"},
+	"qualified":                           {"аккредитованный УЦ", "accredited CA"},
+	"not_qualified":                       {"аккредитация УЦ не подтверждена", "CA accreditation not established"},
+	"registry":                            {"реестровый №", "register no."},
+	"ev_crl":                              {"СОС", "CRL"},
+	"ev_ocsp":                             {"OCSP", "OCSP"},
+	"ev_number":                           {"номер", "number"},
+	"ev_produced":                         {"ответ от", "produced"},
+	"ev_issued":                           {"выпущен", "issued"},
+	"ev_next":                             {"следующий", "next"},
+	"ev_cached":                           {"из кэша", "cached"},
+	"ev_good":                             {"не отозван", "not revoked"},
+	"ev_revoked":                          {"отозван", "revoked"},
+	"ev_unknown":                          {"неизвестен", "unknown"},
+	"ev_error":                            {"недоступно", "unavailable"},
 	"rev_" + string(RevocationNotChecked): {"не проверялся", "not checked"},
-	"rev_" + string(NotRevoked):           {"проверен по спискам отзыва, сертификаты не отозваны", "checked against revocation lists: not revoked"},
+	"rev_" + string(NotRevoked):           {"проверен (СОС или OCSP), сертификаты не отозваны", "checked (CRL or OCSP): not revoked"},
 	"rev_" + string(RevocationRevoked):    {"сертификат отозван", "a certificate is revoked"},
 	"rev_" + string(RevocationUnknown):    {"статус не установлен", "unknown"},
 	TotalPassed.s():                       {"ПОДПИСЬ ДЕЙСТВИТЕЛЬНА", "SIGNATURE VALID"},
@@ -69,6 +84,8 @@ var codeText = map[Code][2]string{
 	CodeCARevoked:             {"сертификат УЦ в цепочке отозван", "a CA certificate of the chain is revoked"},
 	CodeRevocationUnknown:     {"статус отзыва установить не удалось", "the revocation status could not be established"},
 	CodeRevocationNotChecked:  {"списки отзыва не переданы, отзыв не проверялся", "no revocation lists were given; revocation was not checked"},
+	CodeRevocationUnavailable: {"статус отзыва получить не удалось: ни СОС, ни OCSP недоступны", "the revocation status could not be obtained: no CRL or OCSP answer"},
+	CodeRevokedAfterSigning:   {"сертификат отозван после подтверждённого времени подписи", "a certificate was revoked after the proven signing time"},
 	CodeSigningTimeFromSigner: {"время подписи не подтверждено штампом времени", "the signing time is not proven by a timestamp"},
 	CodeTimestampUntrusted:    {"служба штампов времени не является доверенной", "the timestamp authority is not trusted"},
 	CodeValidatedAtTimestamp:  {"сертификат уже истёк; цепочка проверена на время штампа времени", "a certificate has expired since; the chain was checked at the timestamp time"},
@@ -123,7 +140,20 @@ func (r *Report) WriteText(w io.Writer, lang Lang) error {
 			}
 			fmt.Fprintf(&b, "  %s: %s\n", p("chain"), strings.Join(names, " → "))
 		}
+		if a := s.TrustAnchor; a != nil {
+			fmt.Fprintf(&b, "  %s: «%s»", p("anchor"), a.Subject)
+			switch {
+			case a.Qualified:
+				fmt.Fprintf(&b, ", %s «%s», %s %s", p("qualified"), a.CA, p("registry"), a.RegistryNumber)
+			case a.CA != "":
+				fmt.Fprintf(&b, ", «%s»: %s (%s)", a.CA, p("not_qualified"), a.Status)
+			}
+			b.WriteString("\n")
+		}
 		fmt.Fprintf(&b, "  %s: %s\n", p("revocation"), p("rev_"+string(s.Revocation)))
+		for _, e := range s.RevocationEvidence {
+			writeEvidence(&b, e, p, tf)
+		}
 		for _, wn := range s.Warnings {
 			fmt.Fprintf(&b, "  %s: %s [%s]\n", p("warning"), codeText[wn.Code][l], wn.Code)
 		}
@@ -159,4 +189,46 @@ func partyLine(pt *Party, l int) string {
 		parts = append(parts, pt.Email)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeEvidence writes one line per CRL or OCSP answer consulted.
+func writeEvidence(b *strings.Builder, e RevocationEvidence, p func(string) string, tf func(time.Time) string) {
+	fmt.Fprintf(b, "    %s «%s»: ", p("ev_"+e.Source), e.Certificate)
+	if e.Error != "" {
+		fmt.Fprintf(b, "%s — %s", p("ev_error"), e.Error)
+	} else {
+		b.WriteString(p("ev_" + e.Status))
+		if e.RevokedAt != nil {
+			fmt.Fprintf(b, " %s", tf(*e.RevokedAt))
+		}
+		if e.Signer != "" {
+			fmt.Fprintf(b, "; %s", e.Signer)
+		}
+		if e.CRLNumber != "" {
+			fmt.Fprintf(b, ", %s %s", p("ev_number"), e.CRLNumber)
+		}
+		if e.ProducedAt != nil {
+			fmt.Fprintf(b, ", %s %s", p("ev_produced"), tf(*e.ProducedAt))
+		} else if e.ThisUpdate != nil {
+			fmt.Fprintf(b, ", %s %s", p("ev_issued"), tf(*e.ThisUpdate))
+		}
+		if e.NextUpdate != nil {
+			fmt.Fprintf(b, ", %s %s", p("ev_next"), tf(*e.NextUpdate))
+		}
+		if e.Cached {
+			fmt.Fprintf(b, " (%s)", p("ev_cached"))
+		}
+	}
+	if e.URL != "" {
+		fmt.Fprintf(b, " <%s>", shortURL(e.URL))
+	}
+	b.WriteString("\n")
+}
+
+// shortURL keeps a URL readable: an OCSP GET URL carries the request.
+func shortURL(u string) string {
+	if len(u) > 100 {
+		return u[:100] + "…"
+	}
+	return u
 }

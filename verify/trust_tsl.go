@@ -70,7 +70,7 @@ type TSLInfo struct {
 	// CAs counts the CAs listed; Certificates the certificates added;
 	// Skipped those that could not be used (with the first reason).
 	CAs, Certificates, Skipped int
-	FirstProblem              string
+	FirstProblem               string
 }
 
 // AddTSL adds every certificate of the ministry's list of accredited CAs

@@ -47,7 +47,7 @@ type Options struct {
 
 // roots returns Roots and the trust store's anchors together.
 func (o *Options) roots() *pki.CertPool {
-	if o.Trust == nil || o.Trust.Len() == 0 {
+	if o.Trust == nil || o.Trust.Len() == 0 || o.Roots == o.Trust.Pool() {
 		return o.Roots
 	}
 	if o.Roots.Len() == 0 {

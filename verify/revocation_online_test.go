@@ -1,0 +1,208 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/pki/devpki"
+)
+
+// online is a test PKI whose certificates name a devpki responder on
+// loopback, and a detached signature by its signer.
+type online struct {
+	p     *devpki.PKI
+	dir   string
+	srv   *httptest.Server
+	roots *pki.CertPool
+	sig   []byte
+	// block, when set, answers 503 on the paths it names.
+	block atomic.Value // string prefix
+	hits  atomic.Int64
+}
+
+func newOnline(t *testing.T) *online {
+	t.Helper()
+	o := &online{dir: t.TempDir()}
+	o.block.Store("")
+	var h http.Handler
+	o.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o.hits.Add(1)
+		if b := o.block.Load().(string); b != "" && strings.HasPrefix(r.URL.Path, b) {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(o.srv.Close)
+	p, err := devpki.New(devpki.Options{BaseURL: o.srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WriteDir(o.dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if h, err = devpki.NewHandler(o.dir); err != nil {
+		t.Fatal(err)
+	}
+	o.p = p
+	o.roots = pki.NewCertPool()
+	o.roots.AddCert(p.CA.Cert)
+	if o.sig, err = cms.Sign(bytes.NewReader(content), cms.SignerConfig{Signer: p.Signer.Key, Certificate: p.Signer.Cert}, cms.SignOptions{Detached: true}); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func (o *online) verify(t *testing.T, opts Options) SignatureReport {
+	t.Helper()
+	opts.Roots, opts.Online = o.roots, true
+	rep := run(t, o.sig, content, opts)
+	if len(rep.Signatures) != 1 {
+		t.Fatalf("%d signatures", len(rep.Signatures))
+	}
+	return rep.Signatures[0]
+}
+
+func TestOnlineOCSP(t *testing.T) {
+	o := newOnline(t)
+	s := o.verify(t, Options{})
+	if s.Indication != TotalPassed || s.Revocation != NotRevoked || len(s.RevocationEvidence) != 1 {
+		t.Fatalf("good: %s %s %s %+v", s.Indication, s.Code, s.Detail, s.RevocationEvidence)
+	}
+	ev := s.RevocationEvidence[0]
+	if ev.Source != "ocsp" || ev.Status != "good" || ev.Signer != "OCSP-служба podpis" || ev.ProducedAt == nil || ev.NextUpdate == nil ||
+		ev.URL != devpki.OCSPURL(o.srv.URL) || ev.Error != "" {
+		t.Errorf("evidence: %+v", ev)
+	}
+
+	at := time.Now().Add(-time.Minute)
+	if err := devpki.Revoke(o.dir, o.p.Signer.Cert.SerialNumber, 1, at); err != nil {
+		t.Fatal(err)
+	}
+	s = o.verify(t, Options{})
+	if s.Indication != TotalFailed || s.SubIndication != Revoked || s.Code != CodeCertRevoked || s.Revocation != RevocationRevoked {
+		t.Fatalf("revoked: %s %s %s", s.Indication, s.Code, s.Detail)
+	}
+	ev = s.RevocationEvidence[0]
+	if ev.Status != "revoked" || ev.RevokedAt == nil || !ev.RevokedAt.Equal(at.Truncate(time.Second)) || ev.Reason != 1 {
+		t.Errorf("revoked evidence: %+v", ev)
+	}
+	if !strings.Contains(s.Detail, at.UTC().Truncate(time.Second).Format(time.RFC3339)) {
+		t.Errorf("detail does not say when: %s", s.Detail)
+	}
+	// Validated at a time before the revocation, the signature stands.
+	s = o.verify(t, Options{At: at.Add(-10 * time.Second)})
+	if s.Indication != TotalPassed {
+		t.Errorf("before the revocation: %s %s", s.Code, s.Detail)
+	}
+}
+
+// The OCSP responder is down: the CRL distribution point answers.
+func TestOnlineCRLFallback(t *testing.T) {
+	o := newOnline(t)
+	o.block.Store(devpki.OCSPPath)
+	s := o.verify(t, Options{})
+	if s.Indication != TotalPassed || len(s.RevocationEvidence) != 2 {
+		t.Fatalf("%s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+	}
+	if e := s.RevocationEvidence[0]; e.Source != "ocsp" || !strings.Contains(e.Error, "503") {
+		t.Errorf("OCSP evidence: %+v", e)
+	}
+	if e := s.RevocationEvidence[1]; e.Source != "crl" || e.Status != "good" || e.CRLNumber != "1" || e.URL != devpki.CRLURL(o.srv.URL) || e.ThisUpdate == nil {
+		t.Errorf("CRL evidence: %+v", e)
+	}
+	if err := devpki.Revoke(o.dir, o.p.Signer.Cert.SerialNumber, 4, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	s = o.verify(t, Options{})
+	if s.Code != CodeCertRevoked || s.RevocationEvidence[1].CRLNumber != "2" || s.RevocationEvidence[1].Reason != 4 {
+		t.Fatalf("revoked by CRL: %s %+v", s.Code, s.RevocationEvidence)
+	}
+}
+
+// Nothing answers: INDETERMINATE, never valid.
+func TestOnlineUnavailable(t *testing.T) {
+	o := newOnline(t)
+	o.block.Store("/")
+	s := o.verify(t, Options{})
+	if s.Indication != Indeterminate || s.SubIndication != TryLater || s.Code != CodeRevocationUnavailable || s.Revocation != RevocationUnknown {
+		t.Fatalf("%s %s %s %s", s.Indication, s.SubIndication, s.Code, s.Detail)
+	}
+	if len(s.RevocationEvidence) != 2 || s.RevocationEvidence[0].Error == "" || s.RevocationEvidence[1].Error == "" {
+		t.Errorf("evidence: %+v", s.RevocationEvidence)
+	}
+	// The server gone altogether.
+	o.srv.Close()
+	if s := o.verify(t, Options{}); s.Code != CodeRevocationUnavailable {
+		t.Fatalf("server down: %s %s", s.Code, s.Detail)
+	}
+	// A certificate that names no server, with Online: unavailable too.
+	f := newFixture(t)
+	rep := run(t, f.sig, content, Options{Roots: f.roots, Online: true})
+	if s := rep.Signatures[0]; s.Code != CodeRevocationUnavailable || !strings.Contains(s.RevocationEvidence[0].Error, "names no http") {
+		t.Fatalf("no URLs: %s %+v", s.Code, s.RevocationEvidence)
+	}
+}
+
+// A server that never answers costs the fetcher's timeout per URL, not a hang.
+func TestOnlineSlowServer(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer slow.Close()
+	p, err := devpki.New(devpki.Options{BaseURL: slow.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := pki.NewCertPool()
+	roots.AddCert(p.CA.Cert)
+	sig, _ := cms.Sign(bytes.NewReader(content), cms.SignerConfig{Signer: p.Signer.Key, Certificate: p.Signer.Cert}, cms.SignOptions{Detached: true})
+	start := time.Now()
+	rep := run(t, sig, content, Options{Roots: roots, Online: true, Fetcher: &HTTPFetcher{Timeout: 300 * time.Millisecond}})
+	took := time.Since(start)
+	if s := rep.Signatures[0]; s.Indication != Indeterminate || s.Code != CodeRevocationUnavailable ||
+		!strings.Contains(s.RevocationEvidence[0].Error, "no answer within 300ms") {
+		t.Fatalf("%s %s %+v", s.Indication, s.Code, s.RevocationEvidence)
+	}
+	if took > 5*time.Second {
+		t.Errorf("took %s with a 300 ms timeout per URL", took)
+	}
+	// A cancelled context stops the check at once too.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CMS(ctx, sig, bytes.NewReader(content), Options{Roots: roots, Online: true}); err == nil {
+		t.Error("a cancelled verification ran")
+	}
+}
+
+// A shared cache answers the second verification without the network while
+// the answers are current.
+func TestOnlineCache(t *testing.T) {
+	o := newOnline(t)
+	cache := NewRevocationCache()
+	o.verify(t, Options{Cache: cache})
+	n := o.hits.Load()
+	s := o.verify(t, Options{Cache: cache})
+	if o.hits.Load() != n || !s.RevocationEvidence[0].Cached || s.Indication != TotalPassed {
+		t.Fatalf("second call fetched (%d → %d) or was not cached: %+v", n, o.hits.Load(), s.RevocationEvidence)
+	}
+	// Past nextUpdate (an hour for devpki's OCSP answers) it asks again.
+	cache.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	o.verify(t, Options{Cache: cache, At: time.Now()})
+	if o.hits.Load() == n {
+		t.Error("a stale answer was used")
+	}
+}
