@@ -10,6 +10,6 @@ func newMCHDCmd() *cobra.Command {
 		Use:   "mchd",
 		Short: "Issue, sign, render, check and revoke machine-readable powers of attorney (EMCHD_1)",
 	}
-	cmd.AddCommand()
+	cmd.AddCommand(newMCHDNewCmd(), newMCHDSignCmd(), newMCHDCheckCmd())
 	return cmd
 }
