@@ -16,7 +16,7 @@ import (
 )
 
 func newDevpkiCmd() *cobra.Command {
-	var out, curve string
+	var out, curve, baseURL string
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "devpki --out DIR [--curve NAME]",
@@ -36,7 +36,7 @@ written with mode 0600. An existing PKI is kept unless --force is given.`,
 			if ps == nil {
 				return unknownCurve(curve)
 			}
-			p, err := devpki.New(devpki.Options{ParamSet: ps})
+			p, err := devpki.New(devpki.Options{ParamSet: ps, BaseURL: baseURL})
 			if err != nil {
 				return err
 			}
@@ -50,7 +50,8 @@ written with mode 0600. An existing PKI is kept unless --force is given.`,
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the PKI into")
 	cmd.Flags().StringVar(&curve, "curve", "256-a", "parameter set of every key")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing PKI in --out")
-	cmd.AddCommand(newDevpkiTSACmd(), newDevpkiIssueCmd())
+	cmd.Flags().StringVar(&baseURL, "base-url", "", "URL of 'podpis devpki serve': certificates name its CRL and OCSP responder")
+	cmd.AddCommand(newDevpkiTSACmd(), newDevpkiIssueCmd(), newDevpkiServeCmd(), newDevpkiRevokeCmd())
 	return cmd
 }
 
