@@ -66,6 +66,9 @@ func drawStamp(c canvas, x, y, w, h float64, s Stamp) {
 	in := stampBorder / 2
 	drawRect(c, x+in, y+in, w-2*in, h-2*in, stampBorder, Blue)
 	ty := y + stampPad
+	if extra := h - s.Height(w); extra > 0 {
+		ty += extra / 2 // a box taller than the text: centre it
+	}
 	ty += drawLines(c, x+stampPad, ty, w-2*stampPad, stampTitle, stampTitleStyle)
 	ty += 4
 	drawLines(c, x+stampPad, ty, w-2*stampPad, s.wrapped(w), stampStyle)

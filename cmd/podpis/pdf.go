@@ -21,11 +21,6 @@ import (
 	"github.com/podpis/podpis/verify"
 )
 
-// stampFont is the TrueType font the visible stamp is drawn with: DejaVu Sans
-// from Debian fonts-dejavu-core (the copy the pdf package embeds is internal
-// to it).
-const stampFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
 func newPDFCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pdf",
@@ -276,10 +271,10 @@ func inlineRuns(s string) []pdf.Run {
 // --- pdf sign ---
 
 type pdfSignFlags struct {
-	key, cert, in, out, at, font, tsa string
-	stamp                             bool
-	page                              int
-	token                             tokenFlags
+	key, cert, in, out, at, tsa string
+	stamp                       bool
+	page                        int
+	token                       tokenFlags
 }
 
 func newPDFSignCmd() *cobra.Command {
@@ -295,10 +290,11 @@ timestamp from that authority (CAdES-T, PAdES B-T).
 
 --stamp makes the signature visible: the mark of GOST R 7.0.97-2016 (serial
 number, owner, validity) in an 85 × 30 mm frame on page --page (default 1) with
-its lower-left corner at --at X,Y millimetres from the page's lower-left corner
-(default 20,20). The stamp is drawn with DejaVu Sans (--font, default the
-Debian fonts-dejavu-core file). The output is written atomically and must not
-be the input.`,
+its lower-left corner at --at X,Y millimetres from the lower-left corner of the
+page as it is shown (default 20,20; a page turned by /Rotate gets the stamp
+upright). The stamp's text is DejaVu Sans, embedded, so the signed file stays
+PDF/A-2b. A stamp that does not fit on the page is refused. The output is
+written atomically and must not be the input.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return pdfSign(cmd, f) },
 	}
@@ -310,7 +306,6 @@ be the input.`,
 	fl.BoolVar(&f.stamp, "stamp", false, "draw a visible signature stamp")
 	fl.IntVar(&f.page, "page", 0, "page for the signature field, 1-based (default 1)")
 	fl.StringVar(&f.at, "at", "", "with --stamp: X,Y of the stamp's lower-left corner in mm (default 20,20)")
-	fl.StringVar(&f.font, "font", stampFont, "with --stamp: TrueType font with Cyrillic")
 	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 timestamp authority URL: make CAdES-T")
 	f.token.add(cmd)
 	return cmd
@@ -347,15 +342,8 @@ func pdfSign(cmd *cobra.Command, f pdfSignFlags) error {
 			}
 			x, y = pdf.Mm(xv), pdf.Mm(yv)
 		}
-		font, err := os.ReadFile(f.font)
-		if err != nil {
-			return fmt.Errorf("the stamp font: %w (install fonts-dejavu-core or give --font)", err)
-		}
 		w, h := pdf.Mm(85), pdf.Mm(30)
-		if x+w > pdf.A4Width+1 || y+h > pdf.A4Height+1 {
-			return fmt.Errorf("--at %s: an 85 × 30 mm stamp there does not fit on an A4 page", f.at)
-		}
-		opts.Stamp = &pdfsign.Stamp{Rect: [4]float64{x, y, x + w, y + h}, Font: font}
+		opts.Stamp = &pdfsign.Stamp{Rect: [4]float64{x, y, x + w, y + h}}
 	}
 	data, err := readPDF(f.in)
 	if err != nil {

@@ -16,11 +16,9 @@
 //     with an appearance stream (/AP /N) so the file stays PDF/A-2b
 //     (shared spec/pdfa/PDFA2B.md §1, ISO 19005-2 §6.3.3): invisible (a
 //     zero-area rectangle and an empty form) or, with Options.Stamp, the
-//     mark of GOST R 7.0.97-2016 in a frame, its text drawn as the outlines
-//     of a TrueType font the caller gives (no font is embedded, so the PDF/A
-//     font rules have nothing to check; the text is not searchable). The
-//     stamp is drawn in the default DeviceGray, which PDF/A allows when the
-//     document has an output intent, as every PDF/A file does;
+//     mark of GOST R 7.0.97-2016 in a frame, drawn by package pdf
+//     (pdf.StampAppearance) with DejaVu Sans embedded as a subset and
+//     placed upright on pages turned by /Rotate (a /Matrix on the form);
 //   - new versions of the catalog (with /AcroForm, /SigFlags 3 and no
 //     /NeedAppearances) and of the page (with /Annots);
 //   - a cross-reference table when the last section was a table, a
@@ -29,7 +27,7 @@
 //
 // /Contents is a detached CAdES-BES SignedData made by package cms (FACTS
 // §4.5: signingCertificateV2, Streebog for GOST keys) over the two
-// ByteRange pieces. Any sign.Signer works: a key file or a token key
+// ByteRange pieces, time-stamped (CAdES-T) when Options.Timestamper is set. Any sign.Signer works: a key file or a token key
 // reached through a pkcs11: URI; the key signs once.
 //
 // Signing a signed file adds a further update; earlier signatures stay valid

@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/podpis/podpis/gost/gost3410"
@@ -40,17 +39,5 @@ func FuzzVerify(f *testing.F) {
 				_, _ = d.Pages(c)
 			}
 		}
-	})
-}
-
-// FuzzTrueType draws text with arbitrary font data: no panic, bounded work.
-func FuzzTrueType(f *testing.F) {
-	if b, err := os.ReadFile(dejaVu); err == nil {
-		f.Add(b)
-	}
-	f.Add([]byte("\x00\x01\x00\x00\x00\x07"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		st := &Stamp{Font: data}
-		_, _ = st.appearance(200, 80, []string{"Документ подписан", "Йё AZ"})
 	})
 }

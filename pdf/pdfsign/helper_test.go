@@ -24,7 +24,11 @@ func minimalPDF(pages, pad int) []byte { return minimalPDFICC(pages, pad, nil) }
 
 // minimalPDFICC is minimalPDF with an sRGB output intent (ISO 19005-2
 // §6.2.3) made of the ICC profile icc when it is not nil.
-func minimalPDFICC(pages, pad int, icc []byte) []byte {
+func minimalPDFICC(pages, pad int, icc []byte) []byte { return minimalPDFPage(pages, pad, icc, "") }
+
+// minimalPDFPage is minimalPDFICC with extra entries in every page
+// dictionary (e.g. "/Rotate 90").
+func minimalPDFPage(pages, pad int, icc []byte, extra string) []byte {
 	var b bytes.Buffer
 	var offs []int
 	obj := func(body string) {
@@ -43,8 +47,8 @@ func minimalPDFICC(pages, pad int, icc []byte) []byte {
 	}
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, pages))
 	for i := range pages {
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents %d 0 R /Resources << >> >>", 4+2*i))
-		content := "0 0 1 rg 100 700 200 50 re f\n"
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Contents %d 0 R /Resources << >>%s >>", 4+2*i, extra))
+		content := "0.5 g 100 700 200 50 re f\n"
 		if i == 0 && pad > 0 {
 			content += "%" + string(bytes.Repeat([]byte("x"), pad)) + "\n"
 		}

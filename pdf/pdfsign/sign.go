@@ -2,7 +2,6 @@ package pdfsign
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"crypto"
 	"crypto/sha256"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/pdf"
 	"github.com/podpis/podpis/pki"
 )
 
@@ -127,7 +127,8 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	if size <= 0 || size > 1<<23 {
 		return nil, formatErr("bad trailer /Size")
 	}
-	sigNum, fieldNum, apNum, xrefNum := size, size+1, size+2, size+3
+	sigNum, fieldNum, apNum := size, size+1, size+2
+	var xrefNum int
 
 	when := opts.Time
 	if when.IsZero() {
@@ -185,43 +186,41 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 	page["Annots"] = append(cloneArray(aa), ref{Num: fieldNum})
 	u.put(pageRef.Num, page)
 
-	// The field merged with its widget (§12.7.3.1, §12.5.6.19): invisible,
-	// a zero-area rectangle, printable (/F 4) and with an empty appearance
-	// so that the file stays PDF/A (ISO 19005-2 §6.3.3).
+	// The field merged with its widget (§12.7.3.1, §12.5.6.19), printable
+	// (/F 4) and with an appearance stream so that the file stays PDF/A
+	// (ISO 19005-2 §6.3.3): invisible, a zero-area rectangle and an empty
+	// form; or the stamp drawn by package pdf with its fonts embedded.
 	rect := array{0, 0, 0, 0}
-	bbox := array{0, 0, 0, 0}
-	ap := dict{"Type": name("XObject"), "Subtype": name("Form"), "Resources": dict{}}
-	var apContent []byte
+	xrefNum = apNum + 1
 	if st := opts.Stamp; st != nil {
-		r := st.Rect
-		w, h := r[2]-r[0], r[3]-r[1]
-		if w <= 0 || h <= 0 {
-			return nil, fmt.Errorf("pdfsign: the stamp rectangle is empty")
-		}
-		lines := st.Lines
-		if lines == nil {
-			lines = stampLines(signer.Certificate())
-		}
-		apContent, err = st.appearance(w, h, lines)
+		ur, matrix, w, h, err := d.placeStamp(page, st.Rect, opts.Page)
 		if err != nil {
 			return nil, err
 		}
-		apContent, err = deflate(apContent)
-		if err != nil {
-			return nil, err
+		content := st.Content
+		if content.Certificate == "" && content.Owner == "" {
+			content = StampContent(signer.Certificate())
 		}
-		ap["Filter"] = name("FlateDecode")
-		rect = array{num(r[0]), num(r[1]), num(r[2]), num(r[3])}
-		bbox = array{0, 0, num(w), num(h)}
+		objs := pdf.StampAppearance(content, w, h).Objects(apNum)
+		// Turn the form against the page's /Rotate so the stamp reads
+		// upright (§12.5.5: the viewer fits the transformed BBox to /Rect).
+		if matrix != nil {
+			objs[0].Data = append([]byte("<< /Matrix "+matrix.String()+" "), bytes.TrimPrefix(objs[0].Data, []byte("<< "))...)
+		}
+		for _, o := range objs {
+			u.putRaw(o.Num, o.Data)
+		}
+		xrefNum = apNum + len(objs)
+		rect = array{num(ur[0]), num(ur[1]), num(ur[2]), num(ur[3])}
+	} else {
+		u.putStream(apNum, dict{"Type": name("XObject"), "Subtype": name("Form"), "Resources": dict{}, "BBox": array{0, 0, 0, 0}}, nil)
 	}
-	ap["BBox"] = bbox
 	u.put(fieldNum, dict{
 		"Type": name("Annot"), "Subtype": name("Widget"), "FT": name("Sig"),
 		"T": str(textBytes(fieldName)), "V": ref{Num: sigNum}, "P": pageRef,
 		"Rect": rect, "F": 4,
 		"AP": dict{"N": ref{Num: apNum}},
 	})
-	u.putStream(apNum, ap, apContent)
 
 	// The signature dictionary (§12.8.1), written by hand so that the
 	// positions of /ByteRange and /Contents are known.
@@ -417,17 +416,6 @@ func num(v float64) real {
 	return real(strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64))
 }
 
-func deflate(b []byte) ([]byte, error) {
-	var out bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&out, zlib.BestCompression)
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
-}
 
 // ErrCertified is returned for a document whose certification signature
 // permits no changes (DocMDP /P 1, §12.8.2.2): another signature would

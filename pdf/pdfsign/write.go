@@ -99,6 +99,14 @@ func (u *update) putStream(num int, d dict, data []byte) {
 	u.buf.WriteString("\nendstream\nendobj\n")
 }
 
+// putRaw writes an object whose body (between "obj" and "endobj") is
+// already serialised.
+func (u *update) putRaw(num int, body []byte) {
+	u.begin(num)
+	u.buf.Write(body)
+	u.buf.WriteString("\nendobj\n")
+}
+
 // runs groups sorted object numbers into consecutive runs.
 func (u *update) runs() [][]int {
 	nums := make([]int, 0, len(u.offsets))
