@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
@@ -207,4 +208,25 @@ func FuzzAddTSL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The list devpki writes (podpis devpki tsl) reads back here.
+func TestTrustDevpkiTSL(t *testing.T) {
+	f := newFixture(t)
+	data, err := devpki.TSL(7, time.Now(), devpki.TSLEntry{Name: "УЦ «Тест» & Ко", RegistryNumber: "77", Status: TSLStatusActive,
+		Certificates: []*pki.Certificate{f.p.CA.Cert}, CRLs: []string{"http://127.0.0.1:1/crl/ca.crl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewTrustStore()
+	info, err := s.addTSL(data, "tsl.xml")
+	if err != nil || info.Version != "7" || info.Certificates != 1 {
+		t.Fatalf("%v %+v", err, info)
+	}
+	if a := s.Anchor(f.p.CA.Cert); a == nil || !a.Qualified || a.CA != "УЦ «Тест» & Ко" || a.RegistryNumber != "77" {
+		t.Fatalf("%+v", a)
+	}
+	if _, err := devpki.TSL(1, time.Now(), devpki.TSLEntry{Name: "empty"}); err == nil {
+		t.Error("an entry without certificates")
+	}
 }

@@ -51,7 +51,7 @@ written with mode 0600. An existing PKI is kept unless --force is given.`,
 	cmd.Flags().StringVar(&curve, "curve", "256-a", "parameter set of every key")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing PKI in --out")
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "URL of 'podpis devpki serve': certificates name its CRL and OCSP responder")
-	cmd.AddCommand(newDevpkiTSACmd(), newDevpkiIssueCmd(), newDevpkiServeCmd(), newDevpkiRevokeCmd())
+	cmd.AddCommand(newDevpkiTSACmd(), newDevpkiIssueCmd(), newDevpkiServeCmd(), newDevpkiRevokeCmd(), newDevpkiTSLCmd())
 	return cmd
 }
 

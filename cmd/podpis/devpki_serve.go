@@ -172,3 +172,40 @@ by OCSP. --at is the revocation time (default now; RFC 3339 or YYYY-MM-DD),
 	cmd.Flags().StringVar(&at, "at", "", "revocation time (RFC 3339 or YYYY-MM-DD); default now")
 	return cmd
 }
+
+func newDevpkiTSLCmd() *cobra.Command {
+	var dir, out, status, reg string
+	cmd := &cobra.Command{
+		Use:   "tsl --dir DIR --out TSL.xml [--status Действует] [--registry-number N]",
+		Short: "Write a list of accredited CAs, in the ministry's format, naming the test CA",
+		Long: `Write a list of accredited CAs in the structure of the TSL.xml the Ministry of
+Digital Development publishes, with the test CA of DIR as its only CA. Given
+to 'podpis verify --trust TSL.xml', the test CA is trusted and, while its
+--status is «Действует», reported as accredited. For tests and demos only:
+the real list names real CAs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir == "" || out == "" {
+				return errors.New("devpki tsl needs --dir and --out")
+			}
+			ca, err := devpki.LoadCA(dir)
+			if err != nil {
+				return err
+			}
+			entry := devpki.TSLEntry{Name: ca.Cert.SubjectName.Organization, RegistryNumber: reg, Status: status, Certificates: []*pki.Certificate{ca.Cert}}
+			if ca.BaseURL != "" {
+				entry.CRLs = []string{devpki.CRLURL(ca.BaseURL)}
+			}
+			data, err := devpki.TSL(1, time.Now(), entry)
+			if err != nil {
+				return err
+			}
+			return atomicfile.WriteFile(out, data, 0o644)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "directory of the test PKI (podpis devpki --out)")
+	cmd.Flags().StringVar(&out, "out", "", "file to write the list to")
+	cmd.Flags().StringVar(&status, "status", "Действует", "accreditation status of the test CA")
+	cmd.Flags().StringVar(&reg, "registry-number", "999", "the test CA's number in the register")
+	return cmd
+}
