@@ -281,6 +281,9 @@ type podpisRow struct {
 	Missing string   `json:"missing,omitempty"` // why there is no value
 	From    string   `json:"from"`              // how the value is computed
 	Rounds  int      `json:"rounds"`            // rounds whose results it is the median of
+	// Inputs are the medians of the ns/op it was computed from, over those
+	// rounds, by benchmark name: what the closing notes quote beside it.
+	Inputs map[string]float64 `json:"inputs_ns_per_op,omitempty"`
 }
 
 // makePodpisRows computes each figure per round from that round's results
@@ -296,6 +299,7 @@ func makePodpisRows(figs []podpisFigure, runs podpisRuns, engine map[string][]fl
 		}
 		var values []float64
 		var valueErr error
+		inputs := map[string][]float64{}
 	rounds:
 		for round, results := range runs.rounds {
 			in := make([]benchLine, len(f.inputs))
@@ -319,6 +323,9 @@ func makePodpisRows(figs []podpisFigure, runs podpisRuns, engine map[string][]fl
 				continue
 			}
 			values = append(values, v)
+			for i, name := range f.inputs {
+				inputs[name] = append(inputs[name], in[i].nsPerOp)
+			}
 		}
 		if len(values) == 0 {
 			r.Missing = missingReason(f, runs, valueErr)
@@ -326,7 +333,7 @@ func makePodpisRows(figs []podpisFigure, runs podpisRuns, engine map[string][]fl
 			continue
 		}
 		v := median(values)
-		r.Value, r.Rounds = &v, len(values)
+		r.Value, r.Rounds, r.Inputs = &v, len(values), medians(inputs)
 		if f.bar != nil {
 			met := f.bar.met(v)
 			r.Met = &met

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -144,6 +145,9 @@ func TestPodpisMedianPerRound(t *testing.T) {
 	got := rowsByName(rows)
 	if r := got["token/scaling"]; r.Value == nil || *r.Value != 1.5 || r.Rounds != 3 || *r.Met {
 		t.Errorf("token/scaling = %+v", r)
+	}
+	if r := got["token/scaling"]; !maps.Equal(r.Inputs, map[string]float64{tokenHost: 200, tokenParallel: 100}) {
+		t.Errorf("token/scaling inputs %v", r.Inputs)
 	}
 	if r := got["token/host-hash"]; r.Value == nil || *r.Value != 1e9/200 {
 		t.Errorf("token/host-hash = %+v", r)
