@@ -11,5 +11,6 @@ func newMCHDCmd() *cobra.Command {
 		Short: "Issue, sign, render, check and revoke machine-readable powers of attorney (EMCHD_1)",
 	}
 	cmd.AddCommand(newMCHDNewCmd(), newMCHDSignCmd(), newMCHDCheckCmd())
+	cmd.AddCommand(mchdRegistryCmds()...)
 	return cmd
 }

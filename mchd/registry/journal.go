@@ -35,23 +35,24 @@ var genesis = strings.Repeat("0", 64)
 // Entry is one line of the audit journal.
 type Entry struct {
 	// Seq numbers entries from 1 without gaps.
-	Seq int64
+	Seq int64 `json:"seq"`
 	// Time is when the entry was written (UTC).
-	Time time.Time
+	Time time.Time `json:"time"`
 	// Actor is who did it: a certificate ("cert:" and its subject) or an OS
 	// user ("user:" and the login name).
-	Actor string
+	Actor string `json:"actor"`
 	// Op is one of the Op… constants.
-	Op string
+	Op string `json:"op"`
 	// GUID is the POA concerned.
-	GUID string
+	GUID string `json:"guid"`
 	// Result is ResultOK or what a check found ("valid", "invalid: CODE").
-	Result string
+	Result string `json:"result"`
 	// Detail is free text (e.g. "revoked with parent <GUID>").
-	Detail string
+	Detail string `json:"detail,omitempty"`
 	// Prev is the hex Streebog-256 hash of the previous entry's canonical
 	// bytes (genesis for the first); Hash that of this entry's.
-	Prev, Hash string
+	Prev string `json:"prev"`
+	Hash string `json:"hash"`
 
 	// at is Time as stored, the form that is hashed.
 	at string
