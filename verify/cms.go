@@ -74,12 +74,8 @@ func overall(sigs []SignatureReport) Indication {
 	return ind
 }
 
-// checkSigner checks one signer as CMS does, fetching revocation data (with
-// Options.Online) without a deadline of its own beyond the Fetcher's.
-func checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time, opts Options) SignatureReport {
-	return newRevChecker(context.Background(), &opts).checkSigner(r, inter, at)
-}
-
+// checkSigner checks one signer: signature, path at at (or at the proven
+// time of a timestamp), revocation through rc.
 func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at time.Time) SignatureReport {
 	opts := *rc.opts
 	s := SignatureReport{Index: r.Index, Code: CodeOK, Indication: TotalPassed, Revocation: RevocationNotChecked}
