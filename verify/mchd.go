@@ -414,8 +414,12 @@ func cmsReport(ctx context.Context, sd *cms.SignedData, content []byte, opts Opt
 		inter.AddCert(c)
 	}
 	certs := make([]*pki.Certificate, len(res.Signers))
+	rc := newRevChecker(ctx, &opts)
 	for i := range res.Signers {
-		rep.Signatures = append(rep.Signatures, checkSigner(&res.Signers[i], inter, at, opts))
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		rep.Signatures = append(rep.Signatures, rc.checkSigner(&res.Signers[i], inter, at))
 		certs[i] = res.Signers[i].Certificate
 	}
 	rep.Indication = overall(rep.Signatures)

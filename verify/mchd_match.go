@@ -398,7 +398,7 @@ func (r *MCHDReport) checkPower(doc *mchd.Document, opts *MCHDOptions) {
 	c := opts.Representative
 	party := partyOf(c.SubjectName)
 	r.Answer = &PowerAnswer{Power: opts.Power, Representative: party}
-	if _, err := c.Verify(pki.VerifyOptions{Roots: opts.Roots, Intermediates: opts.Intermediates, CurrentTime: opts.At}); err != nil {
+	if _, err := c.Verify(pki.VerifyOptions{Roots: opts.roots(), Intermediates: opts.Intermediates, CurrentTime: opts.At}); err != nil {
 		_, sub, code, detail := pathVerdict(err)
 		r.step("power", Indeterminate, sub, CodeMCHDRepresentativeCert, fmt.Sprintf("the representative's certificate: %s: %s", code, detail))
 		return

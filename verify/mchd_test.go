@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -360,8 +361,22 @@ func TestMCHDPrintedForm(t *testing.T) {
 func BenchmarkCheckMCHD(b *testing.B) {
 	f := newMCHDFixture(b)
 	d := f.poa(b, today(), 365)
+	// A typical B2B POA, like the real sample of FORMAT.md §12 with
+	// restrictions: addresses, the representative's passport, five powers.
+	org := &d.POA.Principals[0].Russian.Organization
+	org.Address = &mchd.Address{Region: "77", Text: "101000, г. Москва, ул. Ленина, д. 10, офис 5"}
+	rp := &d.POA.Representatives[0].Person.Person
+	rp.BirthDate, rp.Citizenship = "1985-04-12", "1"
+	rp.Address = &mchd.Address{Region: "50", Text: "141400, Московская обл., г. Химки, ул. Мира, д. 1, кв. 1"}
+	rp.IDDocument = &mchd.IDDocument{Kind: "21", Number: "45 00 000000", IssueDate: "2010-01-01", Issuer: "ОВД", IssuerCode: "770-000"}
+	d.POA.Powers.Machine = nil
+	for i, c := range []string{"SIGN", "DESIGN", "HAND_OVER", "SIGN_DIG_DOC", "APPROVE"} {
+		d.POA.Powers.Machine = append(d.POA.Powers.Machine, mchd.MachinePower{Code: "KLASS_2.0_" + c, Name: "Полномочие " + c,
+			Restrictions: []mchd.Restriction{{ID: "1", Code: "LIM_01", Name: "Тип документа", ValueCode: fmt.Sprintf("LIM_01_0%d", i+1)}}})
+	}
 	file := f.file(b, d, f.p.Signer)
 	opts := MCHDOptions{Options: Options{Roots: f.roots}}
+	b.SetBytes(int64(len(file.XML)))
 	b.ReportAllocs()
 	for b.Loop() {
 		rep, err := MCHD(context.Background(), file, opts)
@@ -369,4 +384,5 @@ func BenchmarkCheckMCHD(b *testing.B) {
 			b.Fatalf("%v %v", err, rep.Code)
 		}
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "checks/s")
 }
