@@ -65,6 +65,10 @@ func RenderBytes(doc *mchd.Document, raw []byte, sigs []Signature, opts Options)
 	if doc == nil || doc.Info() == nil {
 		return nil, errors.New("form: the document has neither Довер nor Передов")
 	}
+	if g := doc.Info().GUID; !mchd.ValidGUID(g) {
+		// The QR payload and every page carry it (FORMAT.md §4: 36 characters).
+		return nil, fmt.Errorf("form: НомДовер %.40q is not a GUID", g)
+	}
 	if raw == nil {
 		raw = doc.Raw()
 	}

@@ -1,10 +1,13 @@
 package form
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/pdf"
 )
 
 // FuzzParseQRPayload: ParseQRPayload never panics, and whatever it accepts
@@ -20,6 +23,37 @@ func FuzzParseQRPayload(f *testing.F) {
 		}
 		if back := mchd.StatusURL(guid) + HashMarker + hash; back != s {
 			t.Fatalf("accepted %q, which QRPayload would write as %q", s, back)
+		}
+	})
+}
+
+// FuzzRender: any document Parse accepts renders without panicking, to a
+// PDF within the size limit, or is refused with an error. Inputs are large
+// and a rendering takes milliseconds: fuzz with -fuzzminimizetime=5s.
+func FuzzRender(f *testing.F) {
+	for _, p := range []string{sampleTax, sampleKlass} {
+		if raw, err := os.ReadFile(p); err == nil {
+			f.Add(raw)
+		}
+	}
+	for _, k := range []string{mchd.PrincipalForeignEntity, mchd.PrincipalPerson} {
+		_, raw := marshal(f, build(f, k))
+		f.Add(raw)
+	}
+	r, _ := retrust(f)
+	_, raw := marshal(f, r)
+	f.Add(raw)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		d, err := mchd.Parse(raw)
+		if err != nil {
+			return
+		}
+		out, err := RenderBytes(d, raw, nil, Options{Created: testCreated, Lang: "en"})
+		if err != nil {
+			return
+		}
+		if !bytes.HasPrefix(out, []byte("%PDF-1.7")) || len(out) > pdf.MaxSize {
+			t.Fatalf("%d bytes starting %.10q", len(out), out)
 		}
 	})
 }
