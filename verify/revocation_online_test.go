@@ -28,7 +28,7 @@ type online struct {
 	hits  atomic.Int64
 }
 
-func newOnline(t *testing.T) *online {
+func newOnline(t testing.TB) *online {
 	t.Helper()
 	o := &online{dir: t.TempDir()}
 	o.block.Store("")
