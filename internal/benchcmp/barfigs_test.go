@@ -325,6 +325,7 @@ func TestFindBenchmarks(t *testing.T) {
 		"verify/d.go":               "package verify\n\nimport \"testing\"\n\nfunc BenchmarkRenderMCHD(b *testing.B) {}\n",
 		"verify/e_test.go":          "package verify\n\nimport \"testing\"\n\ntype T struct{}\n\nfunc (T) BenchmarkRenderOnePage(b *testing.B) {}\n",
 		"verify/testdata/f_test.go": "package x\n\nimport \"testing\"\n\nfunc BenchmarkSignPDF(b *testing.B) {}\n",
+		"verify/j_test.go":          "//go:build ignore\n\npackage verify\n\nimport \"testing\"\n\nfunc BenchmarkSignPDF(b *testing.B) {}\n",
 		"_old/g_test.go":            "package x\n\nimport \"testing\"\n\nfunc BenchmarkSignPDF(b *testing.B) {}\n",
 		"tools/go.mod":              "module example.com/tools\n",
 		"tools/h_test.go":           "package tools\n\nimport \"testing\"\n\nfunc BenchmarkSignPDF(b *testing.B) {}\n",
@@ -339,9 +340,14 @@ func TestFindBenchmarks(t *testing.T) {
 		"BenchmarkCheckMCHD": {"mchd", "verify"}, // the second file is broken after the declaration
 		"BenchmarkSignPDF":   {"pdf/pdfsign"},    // not in testdata, _old or another module
 	}
-	if len(found) != len(want) || !slices.Equal(found["BenchmarkCheckMCHD"], want["BenchmarkCheckMCHD"]) ||
-		!slices.Equal(found["BenchmarkSignPDF"], want["BenchmarkSignPDF"]) {
-		t.Errorf("found %v, want %v", found, want)
+	if len(found.pkgs) != len(want) || !slices.Equal(found.pkgs["BenchmarkCheckMCHD"], want["BenchmarkCheckMCHD"]) ||
+		!slices.Equal(found.pkgs["BenchmarkSignPDF"], want["BenchmarkSignPDF"]) {
+		t.Errorf("found %v, want %v", found.pkgs, want)
+	}
+	// Declared only where build constraints exclude it: noted apart, so the
+	// report can say so instead of "no benchmark yet".
+	if !maps.Equal(found.excluded, map[string]string{"BenchmarkBulkVerify": "verify/c_test.go"}) {
+		t.Errorf("excluded %v", found.excluded)
 	}
 	check := lookupBenchFunc("BenchmarkCheckMCHD")
 	for _, c := range []struct {
@@ -363,7 +369,8 @@ func TestFindBenchmarks(t *testing.T) {
 // throwaway module: BenchmarkRenderOnePage; BenchmarkCheckMCHD, which fails
 // unless it runs on one core; BenchmarkBulkVerify with jobs-1 and jobs-2 (and
 // -2 suffixes from -cpu 2 to strip); BenchmarkSignPDF in a package that does
-// not compile; BenchmarkTokenSign nowhere.
+// not compile; BenchmarkRenderMCHD in a file no build includes;
+// BenchmarkTokenSign nowhere.
 func TestMeasurePodpis(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test")
@@ -403,10 +410,11 @@ func BenchmarkBulkVerify(b *testing.B) {
 	}
 }
 `,
+		"mchd/form/f_test.go":   "//go:build cgo && !cgo\n\npackage form\n\nimport \"testing\"\n\nfunc BenchmarkRenderMCHD(b *testing.B) {}\n",
 		"pdf/pdfsign/s.go":      "package pdfsign\n\nfunc broken() int { return \"x\" }\n",
 		"pdf/pdfsign/s_test.go": "package pdfsign\n\nimport \"testing\"\n\nfunc BenchmarkSignPDF(b *testing.B) {}\n",
 	})
-	figs := selectPodpisFigures(regexp.MustCompile(`^(render/one_page|mchd/check|bulk_verify/.*|sign_pdf/time|token/overhead)$`))
+	figs := selectPodpisFigures(regexp.MustCompile(`^(render/(one_page|mchd)|mchd/check|bulk_verify/.*|sign_pdf/time|token/overhead)$`))
 	opts := options{benchtime: 20 * time.Millisecond, count: 2}
 	var progress bytes.Buffer
 	m, err := measure(context.Background(), opts, nil, figs, "", root, &progress)
@@ -437,6 +445,12 @@ func BenchmarkBulkVerify(b *testing.B) {
 	}
 	if r := got["sign_pdf/time"]; !strings.HasPrefix(r.Missing, "pdf/pdfsign: go test failed: ") || !strings.Contains(r.Missing, "s.go") {
 		t.Errorf("sign_pdf/time = %+v", r)
+	}
+	if r := got["render/mchd"]; r.Missing != "mchd/form: declared only in mchd/form/f_test.go, which build constraints exclude here (cgo off?)" {
+		t.Errorf("render/mchd = %+v", r)
+	}
+	if strings.Contains(progress.String(), "running BenchmarkRenderMCHD") {
+		t.Errorf("an excluded benchmark ran:\n%s", progress.String())
 	}
 	if r := got["token/overhead"]; r.Missing != noBenchmarkYet+"BenchmarkTokenSign" {
 		t.Errorf("token/overhead = %+v", r)

@@ -64,8 +64,9 @@
 // its own go test in every round; the others run with -cpu GOMAXPROCS. A figure
 // read from two benchmarks (or a benchmark and the engine) is computed per round,
 // then the median taken. A benchmark no package declares yet is shown as
-// "missing (no benchmark yet)", one that fails as missing with go test's reason;
-// the rest of the report stands. -only selects from both tables; a table none of
+// "missing (no benchmark yet)"; one declared only in files whose build
+// constraints exclude them here (cgo off), or that fails, as missing with the
+// reason; the rest of the report stands. -only selects from both tables; a table none of
 // whose figures is selected is left out, and the engine harness is built and run
 // only when a selected figure needs it. -json writes both tables, the second as
 // podpis_figures (value null when missing, met true/false where there is a bar,
@@ -94,6 +95,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -240,16 +242,18 @@ func measure(ctx context.Context, opts options, figs []figure, pfigs []podpisFig
 	names := engineNames(figs, pfigs)
 	procs := runtime.GOMAXPROCS(0)
 	funcs, subs := benchFuncsFor(pfigs)
-	declared := map[string][]string{}
 	if len(funcs) > 0 {
-		var err error
-		if declared, err = findBenchmarks(root, funcs); err != nil {
+		declared, err := findBenchmarks(root, funcs)
+		if err != nil {
 			return m, fmt.Errorf("looking for benchmarks: %v", err)
 		}
-	}
-	for _, fn := range funcs {
-		if pkg := choosePackage(lookupBenchFunc(fn), declared[fn]); pkg != "" {
-			m.bars.pkg[fn] = pkg
+		for _, fn := range funcs {
+			if pkg := choosePackage(lookupBenchFunc(fn), declared.pkgs[fn]); pkg != "" {
+				m.bars.pkg[fn] = pkg
+			} else if file, ok := declared.excluded[fn]; ok {
+				m.bars.pkg[fn] = path.Dir(file)
+				m.bars.errs[fn] = "declared only in " + file + ", which build constraints exclude here (cgo off?)"
+			}
 		}
 	}
 	for round := 1; round <= opts.count; round++ {
