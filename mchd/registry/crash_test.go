@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,8 +24,10 @@ const (
 	childN   = "PODPIS_REGISTRY_N"     // how many POAs; 0 = until killed
 )
 
-// childMain creates POAs in a loop, printing "ok GUID" after each Create
-// returns — the moment the registry has reported it written.
+// childMain works in a loop — create and sign a POA; every third time
+// import a retrust of it; every second time revoke the POA (with the
+// retrust, in the same transaction) — printing "ok OP GUID" after each call
+// returns: the moment the registry has reported it written.
 func childMain() {
 	fail := func(err error) {
 		fmt.Println("error", err)
@@ -39,15 +42,38 @@ func childMain() {
 	if err != nil {
 		fail(err)
 	}
-	tb := &childTB{}
-	for i := 0; n == 0 || i < n; i++ {
-		_, x := newPOA(tb, p)
-		rec, err := r.Create(context.Background(), x)
-		if err != nil {
+	ctx := context.Background()
+	say := func(op, guid string) {
+		if _, err := os.Stdout.WriteString("ok " + op + " " + guid + "\n"); err != nil {
 			fail(err)
 		}
-		if _, err := os.Stdout.WriteString("ok " + rec.GUID + "\n"); err != nil {
+	}
+	tb := &childTB{}
+	org := p.Signer.Cert.SubjectName.LegalEntityINN()
+	for i := 0; n == 0 || i < n; i++ {
+		d, x := newPOA(tb, p)
+		g := guidOf(d)
+		if _, err := r.Create(ctx, x); err != nil {
 			fail(err)
+		}
+		say(OpCreate, g)
+		if _, err := r.AttachSignature(ctx, g, signBy(tb, p.Signer, x)); err != nil {
+			fail(err)
+		}
+		say(OpSign, g)
+		if i%3 == 1 {
+			rt, rx := newRetrust(tb, p, d, false)
+			if _, err := r.Import(ctx, rx, signBy(tb, p.Person, rx)); err != nil {
+				fail(err)
+			}
+			say(OpImport, guidOf(rt))
+		}
+		if i%2 == 1 {
+			stmt, sig := statement(tb, p.Signer, g, org, "Тест")
+			if _, err := r.Revoke(ctx, g, "Тест", stmt, sig); err != nil {
+				fail(err)
+			}
+			say(OpRevoke, g)
 		}
 	}
 	r.Close()
@@ -80,40 +106,45 @@ func startChild(t *testing.T, dsn string, n int) (*exec.Cmd, io.ReadCloser) {
 }
 
 // readReported reads the child's lines until EOF, sending each reported
-// GUID to seen as it comes.
+// operation ("OP GUID") to seen as it comes.
 func readReported(t *testing.T, out io.Reader, seen chan<- string) []string {
-	var guids []string
+	var ops []string
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		line := sc.Text()
-		g, ok := strings.CutPrefix(line, "ok ")
+		op, ok := strings.CutPrefix(line, "ok ")
 		if !ok {
 			t.Errorf("child: %s", line)
 			continue
 		}
-		guids = append(guids, g)
+		ops = append(ops, op)
 		if seen != nil {
-			seen <- g
+			seen <- op
 		}
 	}
 	if seen != nil {
 		close(seen)
 	}
-	return guids
+	return ops
 }
 
-// checkIntegrity checks that every reported GUID is stored, every record
-// reads back whole (XML against its hash), every record has exactly its
-// create entry in the journal, and the journal chain verifies.
+// historyFor is what the journal must hold for a record in each status:
+// the records the child writes go through exactly these.
+var historyFor = map[Status][]string{
+	StatusDraft:   {"create"},
+	StatusSigned:  {"create sign", "import"},
+	StatusRevoked: {"create sign revoke", "import revoke"},
+}
+
+// checkIntegrity checks that every reported operation is in the journal,
+// every record reads back whole (XML against its hash) with a journal
+// history that matches its status — no record changed without its entry,
+// no entry without its change — and the chain verifies. It returns the
+// number of records.
 func checkIntegrity(t *testing.T, dsn string, reported []string) int {
 	t.Helper()
 	ctx := context.Background()
 	r := open(t, dsn)
-	for _, g := range reported {
-		if _, err := r.Get(ctx, g); err != nil {
-			t.Errorf("reported written but not found: %v", err)
-		}
-	}
 	recs, err := r.List(ctx, Filter{})
 	if err != nil {
 		t.Fatal(err)
@@ -122,17 +153,31 @@ func checkIntegrity(t *testing.T, dsn string, reported []string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(j) != len(recs) {
-		t.Errorf("%d records but %d journal entries", len(recs), len(j))
-	}
-	created := make(map[string]bool)
+	history := make(map[string][]string)
+	inJournal := make(map[string]bool)
 	for _, e := range j {
-		created[e.GUID] = true
+		history[e.GUID] = append(history[e.GUID], e.Op)
+		inJournal[e.Op+" "+e.GUID] = true
+	}
+	for _, op := range reported {
+		if !inJournal[op] {
+			t.Errorf("reported written but not in the journal: %s", op)
+		}
 	}
 	for _, rec := range recs {
-		if !created[rec.GUID] || rec.Status != StatusDraft {
-			t.Errorf("record %s (%s) has no create entry", rec.GUID, rec.Status)
+		h := strings.Join(history[rec.GUID], " ")
+		if !slices.Contains(historyFor[rec.Status], h) {
+			t.Errorf("record %s is %s but its journal says %q", rec.GUID, rec.Status, h)
 		}
+		if rec.Status != StatusDraft {
+			if _, err := verifyOver(rec.Signature, rec.XML); err != nil {
+				t.Errorf("record %s: %v", rec.GUID, err)
+			}
+		}
+		delete(history, rec.GUID)
+	}
+	for g := range history {
+		t.Errorf("journal entries for %s, which is not stored", g)
 	}
 	rep, err := r.VerifyJournal(ctx)
 	if err != nil || !rep.OK {
@@ -151,7 +196,7 @@ func TestKillWriter(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, dsn string, r *Registry) {
 		r.Close()
 		var all []string
-		for round, after := range []int{5, 17, 40} {
+		for round, after := range []int{3, 8, 17, 29, 40, 55} {
 			cmd, out := startChild(t, dsn, 0)
 			seen := make(chan string, 1000)
 			var reported []string
@@ -164,7 +209,7 @@ func TestKillWriter(t *testing.T) {
 			}
 			// Kill at a moment unrelated to the loop: mid-transaction as
 			// often as not.
-			time.Sleep(time.Duration(round*700) * time.Microsecond)
+			time.Sleep(time.Duration(round*400) * time.Microsecond)
 			if err := cmd.Process.Kill(); err != nil {
 				t.Fatal(err)
 			}
@@ -175,9 +220,7 @@ func TestKillWriter(t *testing.T) {
 			<-done
 			cmd.Wait()
 			all = append(all, reported...)
-			if n := checkIntegrity(t, dsn, all); n < len(all) {
-				t.Fatalf("round %d: %d records, %d reported", round, n, len(all))
-			}
+			checkIntegrity(t, dsn, all)
 		}
 	})
 }
@@ -208,11 +251,14 @@ func TestTwoProcesses(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if len(all) != 2*n {
-			t.Fatalf("%d POAs reported, want %d", len(all), 2*n)
+		// Per child: n POAs, n/3 retrusts (i%3 == 1); operations: n creates,
+		// n signs, those imports, n/2 revocations.
+		imports := (n + 1) / 3
+		if want := 2 * (2*n + imports + n/2); len(all) != want {
+			t.Fatalf("%d operations reported, want %d", len(all), want)
 		}
-		if got := checkIntegrity(t, dsn, all); got != 2*n {
-			t.Errorf("%d records, want %d", got, 2*n)
+		if got := checkIntegrity(t, dsn, all); got != 2*(n+imports) {
+			t.Errorf("%d records, want %d", got, 2*(n+imports))
 		}
 	})
 }
