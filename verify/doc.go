@@ -10,8 +10,35 @@
 // the content digest (package cms), the certification path from the signer's
 // certificate to a trusted root at the validation time (package pki), and the
 // revocation status of every certificate of the path in the CRLs given (RFC
-// 5280 §6.3, complete CRLs from the certificate's issuer). Without CRLs the
-// report warns that revocation was not checked.
+// 5280 §6.3, complete CRLs from the certificate's issuer) and, with
+// Options.Online, from the OCSP responder each certificate names (RFC 6960,
+// GOST-signed responses, a Streebog-256 CertID and a nonce, package
+// pki/ocsp) or else its CRL distribution points. Without CRLs and without
+// Online the report warns that revocation was not checked.
+//
+// # Trust and revocation: the security contract
+//
+// Trust anchors come from Options.Roots and Options.Trust: PEM or DER files,
+// directories of them, and the Ministry of Digital Development's list of
+// accredited CAs (TSL.xml; a CA whose accreditation is «Действует» is
+// reported as accredited). The list's own signature is not checked: obtain
+// it over HTTPS from the ministry. Everything fetched is untrusted until
+// checked: a CRL counts only when the issuer of the certificate signed it
+// and it is current; an OCSP answer only when the CA or a responder it
+// certified for OCSP signing (id-kp-OCSPSigning) signed it, it names the
+// certificate, echoes the nonce when it carries one and is current (five
+// minutes of clock skew allowed). A delegated responder's own revocation is
+// not checked (RFC 6960 §4.2.2.2.1 lets the CA say so with
+// id-pkix-ocsp-nocheck). Revocation that cannot be established — every
+// source down, slow, too big, malformed or unsigned — makes the signature
+// INDETERMINATE with the code REVOCATION_UNAVAILABLE (sub-indication
+// TRY_LATER, EN 319 102-1 Table 6), never valid; each source tried is in
+// SignatureReport.RevocationEvidence. Fetching goes through a Fetcher
+// (HTTPFetcher: http and https only, a timeout and a size bound per fetch)
+// and the caller's context, so a hostile server can cost a timeout, not a
+// hang or the memory. A certificate revoked after the proven signing time (a
+// signature timestamp) leaves the signature valid with a
+// REVOKED_AFTER_SIGNING warning.
 //
 // Reports are written as JSON (the fields of Report; stable: fields may be
 // added, none renamed) or as text for people, in Russian by default and in

@@ -206,3 +206,20 @@ func TestOnlineCache(t *testing.T) {
 		t.Error("a stale answer was used")
 	}
 }
+
+// Revoked after the time a timestamp proves: the signature stands, with the
+// evidence and a warning; without the timestamp it is revoked.
+func TestRevokedAfterSigning(t *testing.T) {
+	f := newFixture(t)
+	sigT := timestamped(t, f.sig, f.p)
+	now := time.Now()
+	crl := f.crl(t, f.p.CA, pki.RevokedCertificate{SerialNumber: f.p.Signer.Cert.SerialNumber, RevocationTime: now.Add(30 * time.Minute), ReasonCode: 1})
+	opts := Options{Roots: f.roots, CRLs: []*pki.RevocationList{crl}, At: now.Add(time.Hour)}
+	s := run(t, sigT, content, opts).Signatures[0]
+	if s.Code != CodeOK || !hasWarning(s, CodeRevokedAfterSigning) || len(s.RevocationEvidence) != 1 || s.RevocationEvidence[0].Status != "revoked" {
+		t.Fatalf("with timestamp: %s %s %v %+v", s.Code, s.Detail, s.Warnings, s.RevocationEvidence)
+	}
+	if s := run(t, f.sig, content, opts).Signatures[0]; s.Code != CodeCertRevoked {
+		t.Fatalf("without timestamp: %s", s.Code)
+	}
+}

@@ -24,7 +24,10 @@ func newDevpkiCmd() *cobra.Command {
 		Long: `Write a test PKI into DIR: ca.pem/ca.key (root), signer.pem/signer.key (head of a
 legal entity with ИНН ЮЛ, ОГРН, СНИЛС, ИНН, title and the qualified-certificate
 extensions), person.pem/person.key (a natural person with СНИЛС and ИНН),
-tsa.pem/tsa.key (a timestamp authority) and crl.pem. The people and the
+tsa.pem/tsa.key (a timestamp authority), ocsp.pem/ocsp.key (the CA's OCSP
+responder), crl.pem and state.json (revocations; see 'devpki revoke'). With
+--base-url the certificates name 'podpis devpki serve' at that URL as their
+CRL distribution point and OCSP responder. The people and the
 organisation are fictitious; every number has valid check digits. Keys are
 written with mode 0600. An existing PKI is kept unless --force is given.`,
 		Args: cobra.NoArgs,
