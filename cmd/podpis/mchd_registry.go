@@ -338,7 +338,11 @@ Exit status with --verify: 0 the chain is whole; 1 it is broken.`,
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, out.tr("№\tВРЕМЯ (UTC)\tДЕЙСТВИЕ\tGUID\tРЕЗУЛЬТАТ\tКТО", "#\tTIME (UTC)\tOPERATION\tGUID\tRESULT\tACTOR"))
 			for _, e := range entries {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339), e.Op, e.GUID, e.Result, e.Actor)
+				result := e.Result
+				if e.Detail != "" {
+					result += " (" + e.Detail + ")"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.Time.UTC().Format(time.RFC3339), e.Op, e.GUID, result, e.Actor)
 			}
 			return tw.Flush()
 		},

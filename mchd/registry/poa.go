@@ -186,6 +186,9 @@ func (r *Registry) List(ctx context.Context, f Filter) ([]*Record, error) {
 	q := `SELECT ` + recordColumns + ` FROM poa WHERE 1 = 1`
 	var args []any
 	if f.PrincipalINN != "" {
+		if !innRE.MatchString(f.PrincipalINN) {
+			return nil, fmt.Errorf("registry: principal ИНН %q is not 10 or 12 digits", f.PrincipalINN)
+		}
 		args = append(args, "%,"+f.PrincipalINN+",%")
 		q += fmt.Sprintf(` AND principal_inns LIKE $%d`, len(args))
 	}

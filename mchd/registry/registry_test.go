@@ -195,6 +195,9 @@ func TestImportList(t *testing.T) {
 		if _, err := r.List(ctx, Filter{Status: "valid"}); err == nil {
 			t.Error("List accepted an unknown status")
 		}
+		if _, err := r.List(ctx, Filter{PrincipalINN: "%"}); err == nil {
+			t.Error("List accepted a pattern as ИНН")
+		}
 	})
 }
 
