@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -278,7 +279,7 @@ func (r *Response) parseResponseData(tbs cryptobyte.String) error {
 		return malformed("responderID")
 	}
 	var list cryptobyte.String
-	if !data.ReadASN1GeneralizedTime(&r.ProducedAt) || !data.ReadASN1(&list, cbasn1.SEQUENCE) {
+	if !readTime(&data, &r.ProducedAt) || !data.ReadASN1(&list, cbasn1.SEQUENCE) {
 		return malformed("ResponseData")
 	}
 	for !list.Empty() {
@@ -334,7 +335,7 @@ func readSingle(list *cryptobyte.String) (SingleResponse, error) {
 		sr.Status = Unknown
 	case one.PeekASN1Tag(tagRevoked) && one.ReadASN1(&st, tagRevoked):
 		sr.Status = Revoked
-		if !st.ReadASN1GeneralizedTime(&sr.RevokedAt) {
+		if !readTime(&st, &sr.RevokedAt) {
 			return SingleResponse{}, malformed("RevokedInfo")
 		}
 		var reason cryptobyte.String
@@ -355,7 +356,7 @@ func readSingle(list *cryptobyte.String) (SingleResponse, error) {
 	if !st.Empty() {
 		return SingleResponse{}, malformed("certStatus")
 	}
-	if !one.ReadASN1GeneralizedTime(&sr.ThisUpdate) {
+	if !readTime(&one, &sr.ThisUpdate) {
 		return SingleResponse{}, malformed("thisUpdate")
 	}
 	var next cryptobyte.String
@@ -363,7 +364,7 @@ func readSingle(list *cryptobyte.String) (SingleResponse, error) {
 	if !one.ReadOptionalASN1(&next, &present, tag0) {
 		return SingleResponse{}, malformed("nextUpdate")
 	}
-	if present && (!next.ReadASN1GeneralizedTime(&sr.NextUpdate) || !next.Empty()) {
+	if present && (!readTime(&next, &sr.NextUpdate) || !next.Empty()) {
 		return SingleResponse{}, malformed("nextUpdate")
 	}
 	exts, err := readExtensions(&one, tag1)
@@ -382,6 +383,27 @@ func readSingle(list *cryptobyte.String) (SingleResponse, error) {
 		return SingleResponse{}, errors.New("ocsp: nextUpdate before thisUpdate")
 	}
 	return sr, nil
+}
+
+// readTime reads a GeneralizedTime. RFC 6960 §4.2.2.1 asks for RFC 5280's
+// form (YYYYMMDDHHMMSSZ); fractional seconds, which some responders write,
+// are read too, and kept.
+func readTime(s *cryptobyte.String, out *time.Time) bool {
+	var v cryptobyte.String
+	if !s.ReadASN1(&v, cbasn1.GeneralizedTime) {
+		return false
+	}
+	str := string(v)
+	if !strings.HasSuffix(str, "Z") {
+		return false
+	}
+	for _, layout := range []string{"20060102150405Z", "20060102150405.999999999Z"} {
+		if t, err := time.Parse(layout, str); err == nil {
+			*out = t
+			return true
+		}
+	}
+	return false
 }
 
 // utc truncates to whole seconds in UTC, as GeneralizedTime is written.
