@@ -10,7 +10,7 @@ func newMCHDCmd() *cobra.Command {
 		Use:   "mchd",
 		Short: "Issue, sign, render, check and revoke machine-readable powers of attorney (EMCHD_1)",
 	}
-	cmd.AddCommand(newMCHDNewCmd(), newMCHDSignCmd(), newMCHDCheckCmd())
+	cmd.AddCommand(newMCHDNewCmd(), newMCHDSignCmd(), newMCHDCheckCmd(), newMCHDRenderCmd())
 	cmd.AddCommand(mchdRegistryCmds()...)
 	return cmd
 }
