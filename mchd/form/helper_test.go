@@ -205,6 +205,10 @@ func manyPowers(t testing.TB, n int) *mchd.Document {
 		}
 		ms = append(ms, m)
 	}
+	// A code no table knows and a known one, both with blank names (the
+	// XSD's minLength 1 lets a space through).
+	ms[41].Code, ms[41].Name = "ZZ_UNKNOWN_POWER", " "
+	ms[42].Code, ms[42].Name = "2_FNS21", " "
 	d.POA.Powers.Machine = ms
 	return d
 }
