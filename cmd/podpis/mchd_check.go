@@ -1,21 +1,25 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/mchd/registry"
+	"github.com/podpis/podpis/pdf/pdfcheck"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/verify"
 )
 
 type mchdCheckFlags struct {
 	verifyFlags
-	xml, sig                  string
+	xml, sig, pdf             string
 	parentXML, parentSig      string
 	power, representative, db string
 }
@@ -23,7 +27,7 @@ type mchdCheckFlags struct {
 func newMCHDCheckCmd() *cobra.Command {
 	var f mchdCheckFlags
 	cmd := &cobra.Command{
-		Use:   "check --xml POA.xml [--sig POA.sig] [--trust CA.pem] [--at TIME] [--parent-xml P.xml --parent-sig P.sig] [--power CODE --representative CERT.pem]",
+		Use:   "check --xml POA.xml [--sig POA.sig] [--trust CA.pem] [--at TIME] [--pdf FORM.pdf] [--parent-xml P.xml --parent-sig P.sig] [--power CODE --representative CERT.pem]",
 		Short: "Check a power of attorney: format, signature, signer, term, status, retrust",
 		Long: `Check a power of attorney (EMCHD_1) in the order of FORMAT.md §8.3:
   1. the XSD and the format's rules;
@@ -32,10 +36,12 @@ func newMCHDCheckCmd() *cobra.Command {
      signing time (with --crl, not revoked);
   4. the signer is the principal's head (ИНН ЮЛ / ОГРН, СНИЛС / ИНН);
   5. the term at the validation time (--at, default now; days in Moscow time);
-  6. the registry status;
+  6. the registry status (--db or $PODPIS_MCHD_DB; the check is journalled
+     there, and a POA checked without --sig uses the signature stored there);
   7. for a retrust, the POA it is based on (--parent-xml, --parent-sig),
      checked the same way, and that it allows this retrust.
---power CODE --representative CERT.pem asks the
+--pdf compares the QR code of a printed form with the XML (GUID and the
+Streebog-256 of the file). --power CODE --representative CERT.pem asks the
 counterparty's question: may the certificate's holder sign documents needing
 that power for the principal now? The answer is yes only when everything
 above passes too.
@@ -52,10 +58,12 @@ undecided; 2: could not check.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.xml, "xml", "", "the power of attorney (EMCHD_1 XML)")
 	fl.StringVar(&f.sig, "sig", "", "its detached signature (DER, PEM or Base64)")
+	fl.StringVar(&f.pdf, "pdf", "", "a printed form whose QR code to compare with the XML")
 	fl.StringVar(&f.parentXML, "parent-xml", "", "for a retrust: the POA it is based on")
 	fl.StringVar(&f.parentSig, "parent-sig", "", "for a retrust: the signature of --parent-xml")
 	fl.StringVar(&f.power, "power", "", "power code to ask about (with --representative)")
 	fl.StringVar(&f.representative, "representative", "", "certificate of the person who would sign by the POA (with --power)")
+	addOptionalDBFlag(cmd, &f.db, "МЧД registry to ask for the status (MCHD_REVOKED) and to journal the check in")
 	fl.StringArrayVar(&f.trust, "trust", nil, "trusted root certificates (PEM or DER); repeatable")
 	fl.StringArrayVar(&f.crls, "crl", nil, "revocation list (PEM or DER); repeatable")
 	fl.StringArrayVar(&f.certs, "certs", nil, "more certificates: intermediates or the signer's; repeatable")
@@ -110,11 +118,50 @@ func mchdCheck(cmd *cobra.Command, f mchdCheckFlags) error {
 		}
 		opts.Representative, opts.Power = certs[0], f.power
 	}
+	if f.pdf != "" {
+		data, err := os.ReadFile(f.pdf)
+		if err != nil {
+			return err
+		}
+		pr, err := pdfcheck.Check(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.pdf, err)
+		}
+		pf := &verify.PrintedForm{Name: f.pdf}
+		for _, q := range pr.QRCodes {
+			pf.Payloads = append(pf.Payloads, q.Payload)
+		}
+		opts.PrintedForm = pf
+	}
+	reg, err := optionalRegistry(cmd.Context(), f.db)
+	if err != nil {
+		return err
+	}
+	var guid string
+	if reg != nil {
+		defer reg.Close()
+		opts.Registry = registryStatus(reg)
+		if doc, err := mchd.Parse(file.XML); err == nil && doc.Info() != nil {
+			guid = strings.ToLower(doc.Info().GUID)
+		}
+		if rec, err := reg.Get(cmd.Context(), guid); err == nil && file.Signature == nil && bytes.Equal(rec.XML, file.XML) {
+			file.Signature = rec.Signature
+		}
+	}
 	rep, err := verify.MCHD(cmd.Context(), *file, opts)
 	if err != nil {
 		return err
 	}
 	rep.File = f.xml
+	if reg != nil {
+		result, detail := registry.ResultOK, ""
+		if !rep.Passed() {
+			result, detail = "invalid: "+string(rep.Code), rep.Detail
+		}
+		if _, err := reg.Log(cmd.Context(), registry.OpCheck, guid, result, detail); err != nil {
+			return fmt.Errorf("МЧД registry journal: %w", err)
+		}
+	}
 	if err := f.writeReport(cmd.OutOrStdout(), rep, rep.WriteText); err != nil {
 		return err
 	}

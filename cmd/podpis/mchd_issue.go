@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"github.com/podpis/podpis/cms/tsp"
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/mchd/registry"
 	"github.com/podpis/podpis/sign"
 	"github.com/podpis/podpis/verify"
 )
@@ -24,7 +26,7 @@ import (
 var moscow = time.FixedZone("MSK", 3*60*60)
 
 type mchdNewFlags struct {
-	from, out, parent string
+	from, out, parent, db string
 }
 
 func newMCHDNewCmd() *cobra.Command {
@@ -43,6 +45,9 @@ the format's rules, or nothing is written.
 A retrust (передоверие) names a grantor instead of a principal and is built
 from the POA it is based on, given with --parent.
 
+With --db (or $PODPIS_MCHD_DB) the POA is also recorded in that registry as a
+draft, with a journal entry; a GUID already there is refused.
+
 The file's path is printed. Sign it with 'podpis mchd sign'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return mchdNew(cmd, f) },
@@ -51,6 +56,7 @@ The file's path is printed. Sign it with 'podpis mchd sign'.`,
 	fl.StringVar(&f.from, "from", "", "description of the POA, YAML or JSON (- for standard input)")
 	fl.StringVar(&f.out, "out", ".", "directory to write ON_EMCHD_….xml into, or a file name")
 	fl.StringVar(&f.parent, "parent", "", "for a retrust: the XML of the POA it is based on")
+	addOptionalDBFlag(cmd, &f.db, "record the POA as a draft in this МЧД registry")
 	return cmd
 }
 
@@ -105,6 +111,16 @@ func mchdNew(cmd *cobra.Command, f mchdNewFlags) error {
 		}
 		path = filepath.Join(path, doc.FileName())
 	}
+	reg, err := optionalRegistry(cmd.Context(), f.db)
+	if err != nil {
+		return err
+	}
+	if reg != nil {
+		defer reg.Close()
+		if _, err := reg.Create(cmd.Context(), out); err != nil {
+			return fmt.Errorf("%s: %w", f.from, err)
+		}
+	}
 	if err := atomicfile.WriteFile(path, out, 0o644); err != nil {
 		return err
 	}
@@ -118,6 +134,7 @@ func mchdNew(cmd *cobra.Command, f mchdNewFlags) error {
 type mchdSignFlags struct {
 	xml, key, cert, tsa, out string
 	allowOther               bool
+	db                       string
 	token                    tokenFlags
 }
 
@@ -134,7 +151,12 @@ signature timestamp (CAdES-T).
 The XML must pass the XSD and the format's rules, and the signer's
 certificate must be the principal's head's (ИНН ЮЛ / ОГРН and СНИЛС or ИНН,
 FORMAT.md §8.2–§8.3) or, for a retrust, the grantor's. A key is a PKCS#8
-file with --cert, or a pkcs11: URI.`,
+file with --cert, or a pkcs11: URI.
+
+With --db (or $PODPIS_MCHD_DB) the registry records the signature: a draft
+made by 'mchd new --db' is marked signed, a POA it does not hold is imported
+with its signature; one already signed or revoked there is refused and no
+signature file is written.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return mchdSign(cmd, f) },
 	}
@@ -145,6 +167,7 @@ file with --cert, or a pkcs11: URI.`,
 	fl.StringVar(&f.tsa, "tsa", "", "RFC 3161 timestamp authority URL: make CAdES-T")
 	fl.StringVar(&f.out, "out", "", "signature file (default: POA.sig beside the XML)")
 	fl.BoolVar(&f.allowOther, "allow-other-signer", false, "DANGEROUS: sign even though the certificate is not the principal's head; such a POA fails every check")
+	addOptionalDBFlag(cmd, &f.db, "record the signature in this МЧД registry (the draft is marked signed, or the signed POA imported)")
 	f.token.add(cmd)
 	return cmd
 }
@@ -189,11 +212,52 @@ func mchdSign(cmd *cobra.Command, f mchdSignFlags) error {
 			return err
 		}
 	}
+	if err := recordSignature(cmd.Context(), f.db, doc, raw, sig); err != nil {
+		return fmt.Errorf("%s: %w", f.xml, err)
+	}
 	if err := atomicfile.WriteFile(out, sig, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), out)
 	return nil
+}
+
+// addOptionalDBFlag adds --db for a command that uses the МЧД registry only
+// when asked: with --db or $PODPIS_MCHD_DB (see addDBFlag for the forms).
+func addOptionalDBFlag(cmd *cobra.Command, dsn *string, what string) {
+	cmd.Flags().StringVar(dsn, "db", "", what+": an SQLite file or a postgres:// URL (default $"+envMCHDDB+"; without either, none)")
+}
+
+// optionalRegistry opens the registry --db or $PODPIS_MCHD_DB names, or
+// returns nil when neither does.
+func optionalRegistry(ctx context.Context, dsn string) (*registry.Registry, error) {
+	if dsn == "" && os.Getenv(envMCHDDB) == "" {
+		return nil, nil
+	}
+	return openRegistry(ctx, dsn)
+}
+
+// recordSignature records sig, the signature of raw, in the registry when
+// one is named: a draft is marked signed, an unknown POA imported.
+func recordSignature(ctx context.Context, dsn string, doc *mchd.Document, raw, sig []byte) error {
+	reg, err := optionalRegistry(ctx, dsn)
+	if err != nil || reg == nil {
+		return err
+	}
+	defer reg.Close()
+	guid := strings.ToLower(doc.Info().GUID)
+	rec, err := reg.Get(ctx, guid)
+	switch {
+	case errors.Is(err, registry.ErrNotFound):
+		_, err = reg.Import(ctx, raw, sig)
+		return err
+	case err != nil:
+		return err
+	case !bytes.Equal(rec.XML, raw):
+		return fmt.Errorf("the registry holds other bytes for POA %s: sign the file it holds", guid)
+	}
+	_, err = reg.AttachSignature(ctx, guid, sig)
+	return err
 }
 
 // checkedPOA parses raw, the exact bytes of the file name, and refuses a POA
