@@ -128,6 +128,9 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 		signed = poe // revocation after the proven signing time does not count
 	}
 	s.TrustAnchor = opts.Trust.Anchor(chain[len(chain)-1])
+	if opts.Trust != nil {
+		s.Qualified = qualifiedStatus(chain[0], s.TrustAnchor, signed)
+	}
 	rc.check(&s, chain, at, signed)
 	return s
 }

@@ -108,6 +108,9 @@ type SignatureReport struct {
 	// TrustAnchor is the trust-store entry the path ends at, when
 	// Options.Trust holds it.
 	TrustAnchor *TrustAnchor `json:"trustAnchor,omitempty"`
+	// Qualified says whether the signature is a qualified electronic
+	// signature, when Options.Trust was given and a path found.
+	Qualified *QualifiedStatus `json:"qualified,omitempty"`
 	// Warnings are things a person should know that did not fail the
 	// signature (codes REVOCATION_NOT_CHECKED, SIGNING_TIME_CLAIMED).
 	Warnings []Warning `json:"warnings,omitempty"`

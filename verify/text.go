@@ -37,6 +37,9 @@ var phrases = map[string][2]string{
 	"reason":                              {"Причина", "Reason"},
 	"no_signatures":                       {"подписей нет", "no signatures"},
 	"anchor":                              {"Доверенный корень", "Trust anchor"},
+	"qes":                                 {"Квалифицированная электронная подпись", "Qualified electronic signature"},
+	"yes":                                 {"да", "yes"},
+	"no":                                  {"нет", "no"},
 	"qualified":                           {"аккредитованный УЦ", "accredited CA"},
 	"not_qualified":                       {"аккредитация УЦ не подтверждена", "CA accreditation not established"},
 	"registry":                            {"реестровый №", "register no."},
@@ -149,6 +152,13 @@ func (r *Report) WriteText(w io.Writer, lang Lang) error {
 				fmt.Fprintf(&b, ", «%s»: %s (%s)", a.CA, p("not_qualified"), a.Status)
 			}
 			b.WriteString("\n")
+		}
+		if q := s.Qualified; q != nil {
+			if q.Qualified {
+				fmt.Fprintf(&b, "  %s: %s\n", p("qes"), p("yes"))
+			} else {
+				fmt.Fprintf(&b, "  %s: %s (%s)\n", p("qes"), p("no"), strings.Join(q.Problems, "; "))
+			}
 		}
 		fmt.Fprintf(&b, "  %s: %s\n", p("revocation"), p("rev_"+string(s.Revocation)))
 		for _, e := range s.RevocationEvidence {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/podpis/podpis/pki"
 )
@@ -196,4 +197,43 @@ func LoadTrustStore(paths ...string) (*TrustStore, error) {
 		return nil, errors.New("the trust store is empty")
 	}
 	return s, nil
+}
+
+// QualifiedStatus says whether a signature is a qualified electronic
+// signature (КЭП, 63-FZ art. 5 part 4): its path ends at a CA that the
+// ministry's list names as accredited (status «Действует»), and the signer's
+// certificate carries the content of a qualified certificate (FACTS §6.2):
+// subjectSignTool, issuerSignTool and a sign-tool class policy (КС1…КА1); and
+// the private key usage period, when the certificate has one, covers the
+// signing time (RFC 5280 §4.2.1.4).
+type QualifiedStatus struct {
+	Qualified bool `json:"qualified"`
+	// Problems name what is missing (English), empty when Qualified.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// qualifiedStatus assesses cert, whose path ended at anchor (nil when the
+// anchor is not in the trust store), for a signature made at signed.
+func qualifiedStatus(cert *pki.Certificate, anchor *TrustAnchor, signed time.Time) *QualifiedStatus {
+	q := &QualifiedStatus{}
+	switch {
+	case anchor == nil || anchor.CA == "":
+		q.Problems = append(q.Problems, "the trust anchor is not from the list of accredited CAs")
+	case !anchor.Qualified:
+		q.Problems = append(q.Problems, fmt.Sprintf("the CA's accreditation is not in force (%s)", anchor.Status))
+	}
+	if cert.SubjectSignTool == "" {
+		q.Problems = append(q.Problems, "the certificate lacks subjectSignTool (1.2.643.100.111)")
+	}
+	if cert.IssuerSignTool == nil {
+		q.Problems = append(q.Problems, "the certificate lacks issuerSignTool (1.2.643.100.112)")
+	}
+	if len(cert.SignToolClasses) == 0 {
+		q.Problems = append(q.Problems, "the certificate names no sign-tool class (1.2.643.100.113.x)")
+	}
+	if p := cert.PrivateKeyUsagePeriod; p != nil && !p.Contains(signed) {
+		q.Problems = append(q.Problems, fmt.Sprintf("the signing time %s is outside the private key usage period", signed.UTC().Format(time.RFC3339)))
+	}
+	q.Qualified = len(q.Problems) == 0
+	return q
 }

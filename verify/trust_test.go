@@ -122,13 +122,35 @@ func TestTrustTSL(t *testing.T) {
 	if rep.Indication != TotalPassed || sig.TrustAnchor == nil || !sig.TrustAnchor.Qualified || sig.TrustAnchor.SHA1 == "" {
 		t.Fatalf("%s %s %+v", rep.Indication, sig.Code, sig.TrustAnchor)
 	}
+	if q := sig.Qualified; q == nil || !q.Qualified || len(q.Problems) != 0 {
+		t.Fatalf("qualified: %+v", q)
+	}
+	closedStore := NewTrustStore()
+	closedStore.AddTSL(makeTSL(tslCAEntry{name: "УЦ", reg: "1", status: "Прекращена", certs: []*pki.Certificate{f.p.CA.Cert}}), "closed.xml")
+	if q := run(t, f.sig, content, Options{Trust: closedStore}).Signatures[0].Qualified; q == nil || q.Qualified || !strings.Contains(q.Problems[0], "Прекращена") {
+		t.Fatalf("closed CA: %+v", q)
+	}
+	// A signature made outside the private key usage period is not qualified.
+	within := run(t, f.sig, content, Options{Trust: s, At: f.p.Signer.Cert.NotAfter.Add(-time.Minute)}).Signatures[0]
+	if within.Qualified == nil || !within.Qualified.Qualified {
+		t.Fatalf("within the period: %+v", within.Qualified)
+	}
+	if q := qualifiedStatus(f.p.Signer.Cert, a, f.p.Signer.Cert.NotAfter.Add(time.Hour)); q.Qualified || !strings.Contains(q.Problems[0], "private key usage period") {
+		t.Fatalf("after the period: %+v", q)
+	}
+	if q := qualifiedStatus(f.p.TSA.Cert, a, time.Now()); q.Qualified || len(q.Problems) != 3 {
+		t.Fatalf("a certificate without the qualified extensions: %+v", q)
+	}
 	var text bytes.Buffer
 	rep.WriteText(&text, Russian)
+	if !strings.Contains(text.String(), "Квалифицированная электронная подпись: да") {
+		t.Errorf("text report:\n%s", text.String())
+	}
 	if !strings.Contains(text.String(), "аккредитованный УЦ «ООО «Тестовый удостоверяющий центр»», реестровый № 1234") {
 		t.Errorf("text report:\n%s", text.String())
 	}
 	// Trust from Roots alone: no anchor entry, as before.
-	if sig := run(t, f.sig, content, Options{Roots: f.roots}).Signatures[0]; sig.TrustAnchor != nil || sig.Code != CodeOK {
+	if sig := run(t, f.sig, content, Options{Roots: f.roots}).Signatures[0]; sig.TrustAnchor != nil || sig.Qualified != nil || sig.Code != CodeOK {
 		t.Errorf("Roots only: %+v", sig.TrustAnchor)
 	}
 
