@@ -81,7 +81,8 @@ func (f *form) powers(p *mchd.Powers) {
 			codeW = max(codeW, cellStyle.Width(r[1]))
 		}
 		codeW = min(max(codeW+8, 60), 170)
-		numW := pdf.Style{Size: cellStyle.Size, Bold: true}.Width(fmt.Sprint(len(p.Machine))) + 8
+		bold := pdf.Style{Size: cellStyle.Size, Bold: true}
+		numW := max(bold.Width(t[0][0]), cellStyle.Width(fmt.Sprint(len(p.Machine)))) + 8
 		f.d.Table(pdf.Table{Header: true, Widths: []float64{numW, codeW, f.d.ContentWidth() - numW - codeW}, Rows: t, Style: cellStyle, Padding: 2})
 	}
 	if s := strings.TrimSpace(p.Text); s != "" {
