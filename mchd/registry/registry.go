@@ -124,7 +124,8 @@ const busyTimeout = 60000
 
 // Open opens (creating or migrating when needed) the registry at dsn: a
 // postgres:// or postgresql:// URL for PostgreSQL, anything else a file path
-// for SQLite. The SQLite file's directory is created with mode 0700.
+// for SQLite. The SQLite file's directory is created with mode 0700, the
+// file itself with mode 0600.
 func Open(ctx context.Context, dsn string) (*Registry, error) {
 	var (
 		db  *sql.DB
@@ -145,6 +146,14 @@ func Open(ctx context.Context, dsn string) (*Registry, error) {
 				return nil, fmt.Errorf("registry: %w", err)
 			}
 		}
+		// POAs hold personal data (names, СНИЛС, passport numbers): the file
+		// is created readable by its owner only; SQLite gives its -wal and
+		// -shm files the same permissions.
+		f, err := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("registry: %w", err)
+		}
+		f.Close()
 		// WAL lets readers run beside the one writer; synchronous=FULL makes
 		// a commit durable before it is reported; _txlock=immediate takes
 		// the write lock at BEGIN, so that writers queue on busy_timeout

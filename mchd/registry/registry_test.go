@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -464,10 +466,16 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(ctx, dsn); !errors.Is(err, ErrNewerSchema) {
 		t.Errorf("newer schema: %v", err)
 	}
-	// Reopening an up-to-date database neither fails nor writes.
-	dsn2 := t.TempDir() + "/mchd.db"
+	// Reopening an up-to-date database does not fail; the file and its
+	// directory are private.
+	dsn2 := t.TempDir() + "/sub/mchd.db"
 	open(t, dsn2)
 	open(t, dsn2)
+	for name, want := range map[string]os.FileMode{dsn2: 0o600, filepath.Dir(dsn2): 0o700 | os.ModeDir} {
+		if fi, err := os.Stat(name); err != nil || fi.Mode() != want {
+			t.Errorf("%s: mode %v, want %v (%v)", name, fi.Mode(), want, err)
+		}
+	}
 }
 
 func TestDefaultPath(t *testing.T) {
