@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/podpis/podpis/mchd"
+	"github.com/podpis/podpis/pdf"
 )
 
 // The oracles of shared/spec/pdfa/PDFA2B.md §2–§3 and DESIGN.md: qpdf
@@ -262,5 +263,55 @@ func TestAttach(t *testing.T) {
 	}
 	if got := qrReadBack(t, file, pages(out)); got != QRPayload(raw, d) {
 		t.Errorf("QR read back %q", got)
+	}
+}
+
+// TestAttachedFiles checks pdf.Document.WriteToAttached (pdf/attach.go) on
+// its own: bad file lists are refused, a non-ASCII name keeps a Unicode /UF
+// and an ASCII /F, and qpdf gives back every file's bytes.
+func TestAttachedFiles(t *testing.T) {
+	doc := func() *pdf.Document {
+		d := pdf.New(pdf.Options{Created: testCreated, Title: "Вложения"})
+		d.Paragraph("Документ с вложениями", pdf.Style{})
+		return d
+	}
+	for name, files := range map[string][]pdf.AttachedFile{
+		"empty name":   {{MIME: "text/plain", Data: []byte("x")}},
+		"repeated":     {{Name: "a.txt", MIME: "text/plain"}, {Name: "a.txt", MIME: "text/plain"}},
+		"bad MIME":     {{Name: "a.txt", MIME: "text plain"}},
+		"relationship": {{Name: "a.txt", MIME: "text/plain", Relationship: "Parent"}},
+	} {
+		var b bytes.Buffer
+		if _, err := doc().WriteToAttached(&b, files); err == nil || b.Len() != 0 {
+			t.Errorf("%s: err %v, %d bytes written", name, err, b.Len())
+		}
+	}
+	files := []pdf.AttachedFile{
+		{Name: "доверенность.xml", MIME: "application/xml", Relationship: "Source", Data: []byte("<a/>\n")},
+		{Name: "b.bin", MIME: "application/octet-stream", Data: bytes.Repeat([]byte{0, 1, 2, 0xFF}, 5000)},
+		{Name: "empty.txt", MIME: "text/plain", Data: nil},
+	}
+	var b bytes.Buffer
+	if _, err := doc().WriteToAttached(&b, files); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Bytes()
+	if !bytes.Contains(out, []byte("/F (____________.xml)")) || !bytes.Contains(out, []byte("/AFRelationship /Unspecified")) {
+		t.Error("no ASCII /F for the Cyrillic name, or no default relationship")
+	}
+	file := writePDF(t, out)
+	qpdfCheck(t, file)
+	for _, f := range files {
+		got, err := exec.Command(tool(t, "qpdf"), "--show-attachment="+f.Name, file).Output()
+		if err != nil || !bytes.Equal(got, f.Data) {
+			t.Errorf("%s: %d bytes back (err %v), want %d", f.Name, len(got), err, len(f.Data))
+		}
+	}
+	// Without files it is WriteTo.
+	var plain, none bytes.Buffer
+	doc().WriteTo(&plain)
+	doc().WriteToAttached(&none, nil)
+	if !bytes.Equal(plain.Bytes(), none.Bytes()) {
+		t.Error("WriteToAttached(nil) differs from WriteTo")
 	}
 }
