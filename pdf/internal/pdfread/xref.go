@@ -167,12 +167,9 @@ func (d *document) section(off int) (dict, error) {
 func (d *document) xrefStream(off int, s *section) (dict, error) {
 	s.XRefStream = true
 	o, _, err := d.objectAt(off, -1)
-	if err != nil {
-		return nil, err
-	}
 	st, ok := o.(stream)
-	if !ok || st.Dict["Type"] != name("XRef") {
-		return nil, formatErr("no cross-reference at offset %d", off)
+	if err != nil || !ok || st.Dict["Type"] != name("XRef") {
+		return nil, formatErr("no cross-reference table or stream at offset %d (the cross-reference data is damaged)", off)
 	}
 	data, err := d.Decode(st)
 	if err != nil {
