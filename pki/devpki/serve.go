@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"math/big"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -251,7 +252,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/pkix-crl")
 		w.Write(m.crl)
 	case r.URL.Path == OCSPPath && r.Method == http.MethodPost:
-		if ct := r.Header.Get("Content-Type"); ct != "application/ocsp-request" {
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/ocsp-request" {
 			http.Error(w, "Content-Type must be application/ocsp-request", http.StatusUnsupportedMediaType)
 			return
 		}
