@@ -79,10 +79,10 @@ func newRevChecker(ctx context.Context, opts *Options) *revChecker {
 // check looks every certificate of chain but the root up (RFC 5280 §6.3,
 // simplified to complete CRLs from the certificate's issuer; RFC 6960 for
 // OCSP): first in the CRLs given, then, with Online, at the OCSP responder
-// and the CRL distribution points the certificate names. A CRL counts when
-// its issuer signed it and it was issued by the validation time at (fetched
-// ones must also be current); an OCSP answer when the CA or its delegated
-// responder signed it and it is current. A certificate revoked at a time not
+// and the CRL distribution points the certificate names. A CRL given counts
+// when its issuer signed it and it was issued by the validation time at; a
+// fetched one when its issuer signed it and it is current; an OCSP answer
+// when the CA or its delegated responder signed it and it is current. A certificate revoked at a time not
 // after signed — the proven signing time, or at — is revoked (a later list
 // cannot un-revoke it, RFC 5280 §3.3; certificateHold counts as revoked).
 // Revoked after the proven signing time, the signature stands with a
@@ -165,7 +165,7 @@ func (c *revChecker) status(s *SignatureReport, cert, issuer *pki.Certificate, a
 		}
 	}
 	for _, u := range httpURLs(cert.CRLDistributionPoints) {
-		ans, ev := c.fetchCRL(u, cert, issuer, at)
+		ans, ev := c.fetchCRL(u, cert, issuer)
 		s.RevocationEvidence = append(s.RevocationEvidence, ev)
 		if ev.Error == "" {
 			return ans, true
@@ -214,7 +214,7 @@ func crlEvidence(cert *pki.Certificate, crl *pki.RevocationList, u string, ans a
 
 // fetchCRL gets the CRL at u (from the cache while it is current) and looks
 // cert up in it.
-func (c *revChecker) fetchCRL(u string, cert, issuer *pki.Certificate, at time.Time) (answer, RevocationEvidence) {
+func (c *revChecker) fetchCRL(u string, cert, issuer *pki.Certificate) (answer, RevocationEvidence) {
 	fail := func(format string, a ...any) (answer, RevocationEvidence) {
 		return answer{}, RevocationEvidence{Certificate: shortName(cert.SubjectName), Serial: fmt.Sprintf("%x", cert.SerialNumber),
 			Source: "crl", URL: u, Error: fmt.Sprintf(format, a...)}
@@ -240,9 +240,9 @@ func (c *revChecker) fetchCRL(u string, cert, issuer *pki.Certificate, at time.T
 		}
 		c.cache.putCRL(u, issuer, crl)
 	}
-	if crl.ThisUpdate.After(at) {
-		return fail("the CRL was issued at %s, after the validation time", crl.ThisUpdate.UTC().Format(time.RFC3339))
-	}
+	// A current CRL answers for an earlier validation time too: an entry
+	// stays on the list until the certificate expires (RFC 5280 §3.3), and
+	// revocations after at are weighed by check.
 	ans := c.cache.lookup(crl, cert)
 	return ans, crlEvidence(cert, crl, u, ans, cached)
 }

@@ -223,3 +223,20 @@ func TestRevokedAfterSigning(t *testing.T) {
 		t.Fatalf("without timestamp: %s", s.Code)
 	}
 }
+
+// Validating at an earlier time with a CRL fetched now: the CRL answers for
+// it (entries stay until the certificate expires).
+func TestOnlineCRLEarlierTime(t *testing.T) {
+	o := newOnline(t)
+	o.block.Store(devpki.OCSPPath)
+	revokedAt := time.Now().Add(-time.Minute)
+	if err := devpki.Revoke(o.dir, o.p.Signer.Cert.SerialNumber, 1, revokedAt); err != nil {
+		t.Fatal(err)
+	}
+	if s := o.verify(t, Options{At: revokedAt.Add(-10 * time.Second)}); s.Code != CodeOK || s.RevocationEvidence[1].Status != "revoked" {
+		t.Fatalf("before the revocation: %s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+	}
+	if s := o.verify(t, Options{}); s.Code != CodeCertRevoked {
+		t.Fatalf("now: %s", s.Code)
+	}
+}
