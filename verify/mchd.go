@@ -182,32 +182,35 @@ func MCHD(ctx context.Context, f MCHDFile, opts MCHDOptions) (*MCHDReport, error
 	if opts.At.IsZero() {
 		opts.At = time.Now()
 	}
-	return checkMCHD(ctx, &f, &opts, 0)
+	rep, _, err := checkMCHD(ctx, &f, &opts, 0)
+	return rep, err
 }
 
-func checkMCHD(ctx context.Context, f *MCHDFile, opts *MCHDOptions, depth int) (*MCHDReport, error) {
+// checkMCHD checks f and returns the report and the document (nil when it
+// could not be read).
+func checkMCHD(ctx context.Context, f *MCHDFile, opts *MCHDOptions, depth int) (*MCHDReport, *mchd.Document, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep := &MCHDReport{ValidationTime: opts.At.UTC(), File: f.Name}
 	doc := rep.checkFormat(f)
 	if doc == nil {
 		rep.finish()
-		return rep, nil
+		return rep, nil, nil
 	}
 	rep.POA = mchdInfo(doc)
 	signers, err := rep.checkSignature(ctx, f, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rep.checkSigner(signers)
 	rep.checkTerm(doc, signers, opts.At)
 	if err := rep.checkRegistry(ctx, doc, opts); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if doc.Retrust != nil {
 		if err := rep.checkParent(ctx, doc, f.Parent, opts, depth); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if opts.PrintedForm != nil && depth == 0 {
@@ -225,7 +228,7 @@ func checkMCHD(ctx context.Context, f *MCHDFile, opts *MCHDOptions, depth int) (
 			}
 		}
 	}
-	return rep, nil
+	return rep, doc, nil
 }
 
 func (r *MCHDReport) step(name string, ind Indication, sub SubIndication, code Code, detail string) {
@@ -521,19 +524,14 @@ func (r *MCHDReport) checkParent(ctx context.Context, doc *mchd.Document, parent
 		r.step("parent", Indeterminate, FormatFailure, CodeMCHDParentInvalid, fmt.Sprintf("more than %d levels of retrust", maxParents))
 		return nil
 	}
-	prep, err := checkMCHD(ctx, parent, opts, depth+1)
+	prep, pdoc, err := checkMCHD(ctx, parent, opts, depth+1)
 	if err != nil {
 		return err
 	}
 	r.Parent = prep
-	if !prep.Passed() {
+	if !prep.Passed() || pdoc == nil {
 		r.step("parent", prep.Indication, prep.SubIndication, CodeMCHDParentInvalid,
 			fmt.Sprintf("the parent POA: %s", prep.Code)+detailSuffix(prep.Detail))
-		return nil
-	}
-	pdoc, err := mchd.Parse(parent.XML)
-	if err != nil {
-		r.step("parent", TotalFailed, FormatFailure, CodeMCHDParentInvalid, err.Error())
 		return nil
 	}
 	for _, p := range doc.CheckParent(pdoc) {
