@@ -3,8 +3,11 @@ package verify
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +16,7 @@ import (
 	"github.com/podpis/podpis/cms"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
+	"github.com/podpis/podpis/pki/ocsp"
 )
 
 // online is a test PKI whose certificates name a devpki responder on
@@ -239,4 +243,93 @@ func TestOnlineCRLEarlierTime(t *testing.T) {
 	if s := o.verify(t, Options{}); s.Code != CodeCertRevoked {
 		t.Fatalf("now: %s", s.Code)
 	}
+}
+
+// Answers that must not count: signed by someone the CA did not authorise,
+// with another nonce, stale, not OCSP at all, too big. Each leaves the
+// status unavailable (the CRL point is blocked), never good.
+func TestOnlineHostileAnswers(t *testing.T) {
+	o := newOnline(t)
+	other, _ := devpki.New(devpki.Options{})
+	now := time.Now()
+	forge := func(signer devpki.Party, tweak func(*ocsp.ResponseTemplate, *ocsp.Request)) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			enc, _ := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), devpki.OCSPPath+"/"))
+			der, _ := base64.StdEncoding.DecodeString(enc)
+			req, err := ocsp.ParseRequest(der)
+			if err != nil {
+				http.Error(w, err.Error(), 400)
+				return
+			}
+			tmpl := &ocsp.ResponseTemplate{Nonce: req.Nonce, Responses: []ocsp.SingleResponse{
+				{CertID: req.CertIDs[0], Status: ocsp.Good, ThisUpdate: now, NextUpdate: now.Add(time.Hour)}}}
+			if tweak != nil {
+				tweak(tmpl, req)
+			}
+			resp, err := ocsp.CreateResponse(tmpl, signer.Cert, signer.Key, o.p.CA.Cert)
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			w.Write(resp)
+		}
+	}
+	for name, tc := range map[string]struct {
+		h    http.HandlerFunc
+		want string
+	}{
+		"control":           {forge(o.p.OCSP, nil), ""},
+		"another CA's OCSP": {forge(other.OCSP, nil), "not issued by"},
+		"the signer's key":  {forge(o.p.Signer, nil), "OCSPSigning"},
+		"another nonce":     {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.Nonce = []byte("replayed") }), "nonce"},
+		"stale": {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) {
+			t.Responses[0].ThisUpdate, t.Responses[0].NextUpdate = now.Add(-3*time.Hour), now.Add(-2*time.Hour)
+		}), "stale"},
+		"from the future":     {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.Responses[0].ThisUpdate = now.Add(time.Hour) }), "future"},
+		"another certificate": {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.Responses[0].CertID.SerialNumber = big.NewInt(1) }), "does not cover"},
+		"HTML":                {func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>hello</html>")) }, "not an OCSP response"},
+		"tryLater":            {func(w http.ResponseWriter, r *http.Request) { w.Write(ocsp.ErrorResponse(ocsp.TryLater)) }, "tryLater"},
+		"huge":                {func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 2<<20)) }, "more than"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.HasPrefix(r.URL.Path, devpki.OCSPPath+"/") {
+					http.Error(w, "no CRL here", http.StatusServiceUnavailable)
+					return
+				}
+				tc.h(w, r)
+			}))
+			defer srv.Close()
+			key, cert := o.p.Signer.Key, issueWithOCSP(t, o.p, srv.URL+devpki.OCSPPath)
+			sig, _ := cms.Sign(bytes.NewReader(content), cms.SignerConfig{Signer: key, Certificate: cert}, cms.SignOptions{Detached: true})
+			rep := run(t, sig, content, Options{Roots: o.roots, Online: true, Fetcher: &HTTPFetcher{MaxSize: 1 << 20}})
+			s := rep.Signatures[0]
+			if tc.want == "" {
+				if s.Code != CodeOK {
+					t.Fatalf("control: %s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+				}
+				return
+			}
+			if s.Code != CodeRevocationUnavailable || !strings.Contains(s.RevocationEvidence[0].Error, tc.want) {
+				t.Fatalf("%s %+v, want an error with %q", s.Code, s.RevocationEvidence, tc.want)
+			}
+		})
+	}
+}
+
+// issueWithOCSP issues a certificate for p.Signer's key naming ocspURL.
+func issueWithOCSP(t *testing.T, p *devpki.PKI, ocspURL string) *pki.Certificate {
+	t.Helper()
+	serial, _ := pki.RandomSerial(nil)
+	der, err := pki.CreateCertificate(&pki.Template{SerialNumber: serial, Subject: p.Signer.Cert.SubjectName,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), OCSPServer: []string{ocspURL}},
+		p.CA.Cert, p.Signer.Key.Public(), p.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := pki.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
