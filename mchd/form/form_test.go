@@ -3,6 +3,7 @@ package form
 import (
 	"bytes"
 	"errors"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -192,6 +193,35 @@ func BenchmarkRenderMCHD(b *testing.B) {
 	if n := pages(out); n != 2 {
 		b.Fatalf("%d pages, want the typical 2", n)
 	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RenderBytes(d, raw, sigs, Options{Created: testCreated}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestTooLarge: a form that would pass 5 MB (here: attaching a 6 MB
+// signature file) is refused, never written oversized.
+func TestTooLarge(t *testing.T) {
+	d, raw := readSample(t, sampleKlass)
+	_, sigs := sign(t, raw, false)
+	big := make([]byte, 6<<20)
+	rand.NewChaCha8([32]byte{1}).Read(big) // incompressible
+	sigs[0].File = big
+	if _, err := RenderBytes(d, raw, sigs, Options{Attach: true, Created: testCreated}); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	var w bytes.Buffer
+	if err := Render(&w, d, raw, sigs, Options{Attach: true, Created: testCreated}); !errors.Is(err, ErrTooLarge) || w.Len() != 0 {
+		t.Fatalf("Render: err = %v, %d bytes written", err, w.Len())
+	}
+}
+
+// BenchmarkRender300Powers renders the 300-power form (11 pages).
+func BenchmarkRender300Powers(b *testing.B) {
+	d, raw := marshal(b, manyPowers(b, 300))
+	_, sigs := sign(b, raw, false)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := RenderBytes(d, raw, sigs, Options{Created: testCreated}); err != nil {
