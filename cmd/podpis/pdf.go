@@ -222,6 +222,7 @@ func layoutText(doc *pdf.Document, text string, md bool) {
 				}
 			}
 			if width > 0 {
+				t.Widths = columnWidths(t.Rows, t.Header, doc.ContentWidth())
 				doc.Table(t)
 				doc.Space(6)
 			}
@@ -230,6 +231,39 @@ func layoutText(doc *pdf.Document, text string, md bool) {
 		}
 	}
 	flush()
+}
+
+// columnWidths shares the content width cw among a table's columns by what
+// they hold: each column first gets its widest cell or an equal share,
+// whichever is less, and the rest of the width goes to the columns whose
+// text is wider than that, in proportion to the excess. Short columns are
+// not wrapped because a long one is.
+func columnWidths(rows [][]string, header bool, cw float64) []float64 {
+	const pad = 2 * 3 // pdf.Table's default padding, both sides
+	ncol := len(rows[0])
+	natural := make([]float64, ncol)
+	for r, row := range rows {
+		st := pdf.Style{Bold: header && r == 0}
+		for i, c := range row {
+			natural[i] = max(natural[i], st.Width(c)+pad+6)
+		}
+	}
+	widths := make([]float64, ncol)
+	left, excess := cw, 0.0
+	for i, n := range natural {
+		widths[i] = min(n, cw/float64(ncol))
+		left -= widths[i]
+		excess += n - widths[i]
+	}
+	for i, n := range natural {
+		switch {
+		case excess > 0:
+			widths[i] += left * (n - widths[i]) / excess
+		default:
+			widths[i] += left / float64(ncol)
+		}
+	}
+	return widths
 }
 
 func tableCells(line string) []string {

@@ -92,3 +92,26 @@ func TestPDFSizeLimit(t *testing.T) {
 		t.Errorf("exit %d: %s\n%s", code, errb.String(), out.String())
 	}
 }
+
+// columnWidths keeps short columns unwrapped beside a long one and fills
+// the width exactly.
+func TestColumnWidths(t *testing.T) {
+	rows := [][]string{{"Работа", "Срок", "Сумма"}, {strings.Repeat("длинное название работы ", 8), "ноябрь", "50 000 ₽"}}
+	const cw = 480
+	w := columnWidths(rows, true, cw)
+	if sum := w[0] + w[1] + w[2]; sum < cw-0.01 || sum > cw+0.01 {
+		t.Errorf("widths %v sum to %v, want %v", w, sum, cw)
+	}
+	for i := 1; i < 3; i++ {
+		if need := (pdf.Style{Bold: true}).Width(rows[0][i]) + 6; w[i] < need || w[i] < (pdf.Style{}).Width(rows[1][i])+6 {
+			t.Errorf("column %d is %v wide, narrower than its text", i, w[i])
+		}
+	}
+	if w[0] < cw/2 {
+		t.Errorf("the long column got %v of %v", w[0], cw)
+	}
+	// Short tables spread evenly over the width.
+	if w := columnWidths([][]string{{"a", "b"}}, false, 100); w[0]+w[1] < 99.99 || w[0]-w[1] > 1 || w[1]-w[0] > 1 {
+		t.Errorf("%v", w)
+	}
+}

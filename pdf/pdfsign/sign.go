@@ -416,7 +416,6 @@ func num(v float64) real {
 	return real(strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64))
 }
 
-
 // ErrCertified is returned for a document whose certification signature
 // permits no changes (DocMDP /P 1, §12.8.2.2): another signature would
 // invalidate it.
