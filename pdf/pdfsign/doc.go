@@ -1,5 +1,6 @@
 // Package pdfsign signs PDF files with CAdES signatures by incremental update
-// and verifies every signature a PDF carries.
+// and finds the signatures a PDF carries, with their ByteRange checked and
+// the changes made after each (package verify checks the CMS: verify.PDF).
 //
 // # Signing
 //
@@ -27,7 +28,8 @@
 //
 // /Contents is a detached CAdES-BES SignedData made by package cms (FACTS
 // §4.5: signingCertificateV2, Streebog for GOST keys) over the two
-// ByteRange pieces, time-stamped (CAdES-T) when Options.Timestamper is set. Any sign.Signer works: a key file or a token key
+// ByteRange pieces, time-stamped (CAdES-T) when Options.Timestamper is set.
+// Any sign.Signer works: a key file or a token key
 // reached through a pkcs11: URI; the key signs once.
 //
 // Signing a signed file adds a further update; earlier signatures stay valid
