@@ -194,10 +194,10 @@ func (f *form) parent(p *mchd.ParentPOA, original bool) {
 		}
 	}
 	if p.Notary != nil {
-		f.kv(rows{{f.t("Нотариус", "Notary"), notaryLine(p.Notary.Position, p.Notary.Name, p.Notary.RegNumber)}})
+		f.kv(rows{{f.t("Нотариус", "Notary"), f.notaryLine(p.Notary.Position, p.Notary.Name, p.Notary.RegNumber)}})
 	}
 	if p.Acting != nil {
-		f.kv(rows{{f.t("Временно исполняющий обязанности нотариуса", "Acting notary"), notaryLine(p.Acting.Position, p.Acting.Name, p.Acting.RegNumber)}})
+		f.kv(rows{{f.t("Временно исполняющий обязанности нотариуса", "Acting notary"), f.notaryLine(p.Acting.Position, p.Acting.Name, p.Acting.RegNumber)}})
 	}
 }
 
@@ -214,7 +214,7 @@ func (f *form) organization(o *mchd.Organization) rows {
 		f.ids([2]string{f.t("ИНН", "INN"), o.INN}, [2]string{f.t("КПП", "KPP"), o.KPP}, [2]string{f.t("ОГРН", "OGRN"), o.OGRN},
 			[2]string{f.t("рег. номер", "reg. no."), o.RegNumber}),
 		{f.t("Учредительный документ", "Founding document"), o.FoundingDocument},
-		{f.t("Адрес", "Address"), address(o.Address)},
+		{f.t("Адрес", "Address"), f.address(o.Address)},
 		{f.t("Телефон", "Phone"), o.Phone},
 		{f.t("Электронная почта", "E-mail"), o.Email},
 		{f.t("Документ, подтверждающий полномочия", "Document confirming authority"), f.confirming(o.ConfirmingDocument)},
@@ -232,7 +232,7 @@ func (f *form) foreignOrganization(o *mchd.ForeignOrganization) rows {
 		{f.t("Регистрационный номер", "Registration number"), o.RegNumber},
 		{f.t("Код налогоплательщика в стране регистрации", "Taxpayer code in the country of registration"), o.TaxpayerCode},
 		{f.t("Адрес в стране регистрации", "Address in the country of registration"), o.ForeignAddress},
-		{f.t("Адрес в Российской Федерации", "Address in the Russian Federation"), address(o.Address)},
+		{f.t("Адрес в Российской Федерации", "Address in the Russian Federation"), f.address(o.Address)},
 		{f.t("Телефон", "Phone"), o.Phone},
 		{f.t("Электронная почта", "E-mail"), o.Email},
 	}
@@ -288,7 +288,7 @@ func (f *form) personDetails(p *mchd.Person, ids ...[2]string) rows {
 	return rows{
 		{f.t("Реквизиты", "Identifiers"), strings.Join(data, " · ")},
 		{f.t("Документ, удостоверяющий личность", "Identity document"), f.idDocument(p.IDDocument)},
-		{f.t("Адрес места жительства", "Residence address"), address(p.Address)},
+		{f.t("Адрес места жительства", "Residence address"), f.address(p.Address)},
 		{f.t("Телефон", "Phone"), p.Phone},
 		{f.t("Электронная почта", "E-mail"), p.Email},
 	}
@@ -360,10 +360,10 @@ func (f *form) notary(n *mchd.NotaryCertification) {
 	f.heading(f.t("Нотариальное удостоверение", "Notarial certification"), "", 1)
 	r := rows{
 		{f.t("Место удостоверения", "Place"), n.Place},
-		{f.t("Нотариус", "Notary"), notaryLine(n.Notary.Position, n.Notary.Name, n.Notary.RegNumber)},
+		{f.t("Нотариус", "Notary"), f.notaryLine(n.Notary.Position, n.Notary.Name, n.Notary.RegNumber)},
 	}
 	if n.Acting != nil {
-		r = append(r, [2]string{f.t("Временно исполняющий обязанности нотариуса", "Acting notary"), notaryLine(n.Acting.Position, n.Acting.Name, n.Acting.RegNumber)})
+		r = append(r, [2]string{f.t("Временно исполняющий обязанности нотариуса", "Acting notary"), f.notaryLine(n.Acting.Position, n.Acting.Name, n.Acting.RegNumber)})
 	}
 	r = append(r, rows{
 		{f.t("Уплачено за нотариальное действие", "Fee paid"), n.Fee},
@@ -378,10 +378,10 @@ func (f *form) notary(n *mchd.NotaryCertification) {
 	f.kv(r)
 }
 
-func notaryLine(position string, name mchd.FullName, reg string) string {
+func (f *form) notaryLine(position string, name mchd.FullName, reg string) string {
 	s := strings.TrimSpace(position + " " + fullName(name))
 	if reg != "" {
-		s += ", рег. № " + reg
+		s += f.t(", рег. № ", ", reg. no. ") + reg
 	}
 	return s
 }
@@ -390,7 +390,7 @@ func fullName(n mchd.FullName) string {
 	return strings.Join(strings.Fields(n.Surname+" "+n.Given+" "+n.Patronymic), " ")
 }
 
-func address(a *mchd.Address) string {
+func (f *form) address(a *mchd.Address) string {
 	if a == nil {
 		return ""
 	}
@@ -399,7 +399,7 @@ func address(a *mchd.Address) string {
 		s = strings.TrimSpace(a.FIAS)
 	}
 	if s == "" {
-		return "регион " + a.Region
+		return f.t("регион ", "region ") + a.Region
 	}
 	return s
 }
