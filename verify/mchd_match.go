@@ -49,6 +49,9 @@ type MCHDParty struct {
 	SNILS    string      `json:"snils,omitempty"`
 	Position string      `json:"position,omitempty"`
 	Heads    []MCHDParty `json:"heads,omitempty"`
+	// JointHeads reports that the heads act only together (ЛицоБезДов
+	// @ПолнЮЛ = 2, FORMAT.md §5.1): each of them signs.
+	JointHeads bool `json:"jointHeads,omitempty"`
 }
 
 // MCHDPower is one machine-readable power.
@@ -104,6 +107,9 @@ func headsOf(hs []mchd.ActingWithoutPOA) []MCHDParty {
 func russianParty(r *mchd.RussianEntityPrincipal) MCHDParty {
 	p := orgParty("entity", &r.Organization)
 	p.Heads = headsOf(r.Heads)
+	for _, h := range r.Heads {
+		p.JointHeads = p.JointHeads || (h.Authority == "2" && len(r.Heads) > 1)
+	}
 	return p
 }
 
@@ -243,6 +249,8 @@ func samePerson(c *Party, p MCHDParty) string {
 func sameOrg(c *Party, o MCHDParty) string {
 	inn := pki.Name{INN: c.INN, INNLE: c.INNLE}.LegalEntityINN()
 	switch {
+	case o.INNLE != "" && inn == "":
+		return fmt.Sprintf("the certificate names no organisation (no ИНН ЮЛ); %s has ИНН ЮЛ %s", o.Name, o.INNLE)
 	case o.INNLE != "" && inn != o.INNLE:
 		return fmt.Sprintf("certificate ИНН ЮЛ %q ≠ %s of %s", inn, o.INNLE, o.Name)
 	case o.OGRN != "" && c.OGRN != "" && c.OGRN != o.OGRN:
@@ -352,6 +360,29 @@ func (r *MCHDReport) checkSigner(signers []signer) {
 			r.step("signer", Indeterminate, SigConstraintsFailure, CodeMCHDPrincipalUnsigned,
 				fmt.Sprintf("principal %s has not signed", r.POA.Principals[j].Name))
 			return
+		}
+	}
+	// Heads acting jointly each sign (FORMAT.md §5.1, @ПолнЮЛ = 2).
+	for _, p := range r.POA.Principals {
+		if !p.JointHeads {
+			continue
+		}
+		for _, h := range p.Heads {
+			if h.Kind != "person" {
+				continue
+			}
+			found := false
+			for _, s := range signers {
+				if s.party != nil && samePerson(s.party, h) == "" {
+					found = true
+					break
+				}
+			}
+			if !found {
+				r.step("signer", Indeterminate, SigConstraintsFailure, CodeMCHDPrincipalUnsigned,
+					fmt.Sprintf("the heads of %s act jointly and %s has not signed", p.Name, h.Name))
+				return
+			}
 		}
 	}
 	r.pass("signer")

@@ -171,6 +171,28 @@ func TestMCHDSignerNotPrincipal(t *testing.T) {
 	}
 }
 
+// Heads acting jointly (ПолнЮЛ=2) each sign: one signature of two is not
+// enough; both are.
+func TestMCHDJointHeads(t *testing.T) {
+	f := newMCHDFixture(t)
+	d := f.poa(t, today(), 30)
+	r := d.POA.Principals[0].Russian
+	second := official(f.p.Person.Cert, "Финансовый директор")
+	r.Heads = []mchd.ActingWithoutPOA{{Authority: "2", Person: r.Heads[0].Person}, {Authority: "2", Person: second}}
+	// The second head's certificate is a person's; as a head of the
+	// organisation she would carry its ИНН ЮЛ, which devpki's Person does
+	// not, so only the first signature is of a head.
+	file := f.file(t, d, f.p.Signer)
+	rep := f.check(t, file, MCHDOptions{})
+	wantMCHD(t, rep, Indeterminate, CodeMCHDPrincipalUnsigned)
+	if !strings.Contains(rep.Detail, "act jointly") {
+		t.Errorf("detail %q", rep.Detail)
+	}
+	r.Heads = r.Heads[:1]
+	r.Heads[0].Authority = "2"
+	wantMCHD(t, f.check(t, f.file(t, d, f.p.Signer), MCHDOptions{}), TotalPassed, CodeOK)
+}
+
 func TestMCHDTampered(t *testing.T) {
 	f := newMCHDFixture(t)
 	file := f.file(t, f.poa(t, today(), 365), f.p.Signer)

@@ -86,6 +86,9 @@ func mchdCheck(cmd *cobra.Command, f mchdCheckFlags) error {
 	if err := f.checkOutput(); err != nil {
 		return err
 	}
+	if len(f.trust) == 0 && (f.sig != "" || f.parentSig != "" || f.representative != "") {
+		return errors.New("mchd check needs --trust (the trusted root certificates) to check signatures and certificates")
+	}
 	var opts verify.MCHDOptions
 	if len(f.trust) > 0 {
 		var err error
