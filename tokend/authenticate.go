@@ -1,0 +1,223 @@
+package tokend
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/sign/pkcs11"
+	"github.com/podpis/podpis/tokend/authtoken"
+	"github.com/podpis/podpis/tokend/pinentry"
+)
+
+var (
+	errCancelled = pinentry.ErrCancelled
+	errTimeout   = pinentry.ErrTimeout
+	// errPinentry marks a dialog that could not be shown (no program, a
+	// protocol error), as opposed to a person's answer.
+	errPinentry = errors.New("tokend: pinentry failed")
+)
+
+// AuthenticateResult is the answer of /v1/authenticate.
+type AuthenticateResult struct {
+	RequestID string          `json:"requestId,omitempty"`
+	AuthToken authtoken.Token `json:"authToken"`
+}
+
+// authenticate makes an origin-bound login token (ANCHORS §6 item 3): the
+// origin is the request's Origin header, never a request field; the person
+// consents and types the PIN in the daemon's own dialog (item 5); the key
+// is opened for this one operation and closed after it, which logs out of
+// the token (C_Logout), so no PIN and no login outlive the operation.
+func (s *Server) authenticate(ctx context.Context, rec *record, origin, nonce, certID string) (any, *Error) {
+	if err := authtoken.CheckNonce(nonce); err != nil {
+		return nil, apiErr(CodeBadNonce, "the nonce must be 44 to 128 base64 characters (256 bits or more)", err)
+	}
+	var usable []candidate
+	var chosen *candidate
+	for _, c := range s.candidates(ctx) {
+		if certID != "" && c.entry.ID == certID {
+			chosen = &c
+			break
+		}
+		if c.entry.Usable {
+			usable = append(usable, c)
+		}
+	}
+	switch {
+	case certID != "" && chosen == nil:
+		return nil, apiErr(CodeNoCertificate, "no present token holds that certificate", fmt.Errorf("certificate %s", certID))
+	case certID == "" && len(usable) == 1:
+		chosen = &usable[0]
+	case certID == "" && len(usable) == 0:
+		return nil, apiErr(CodeNoCertificate, "no usable certificate on a present token (see /v1/certificates)", nil)
+	case certID == "":
+		return nil, apiErr(CodeBadRequest, "several certificates are usable: name one by its id (from /v1/certificates)", nil)
+	}
+	c := *chosen
+	rec.extra = append(rec.extra, "certificate", c.entry.ID[:16], "token", c.tok.info.Label)
+	if !c.entry.Usable {
+		if c.entry.Reason == "PIN_LOCKED" {
+			return nil, apiErr(CodePINLocked, "the token's PIN is locked; it can be unlocked with the SO PIN", nil)
+		}
+		return nil, apiErr(CodeCertificateUnusable, "the certificate cannot be used: "+c.entry.Reason, nil)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	if err := s.ops.begin(c.tok.key(), rec.requestID, origin, cancel); err != nil {
+		return nil, err
+	}
+	defer s.ops.end(c.tok.key(), rec.requestID)
+
+	d := s.dialogText(origin, c)
+	// A PIN pad or a token without login shows no PIN dialog, so consent
+	// is asked for separately first (ANCHORS §6 item 5: "the same channel
+	// for consent").
+	src := &pinSource{s: s, d: d}
+	if pinPad(c.tok.info) || !hasFlag(c.tok.info, "login required") {
+		if err := s.confirm(ctx, d); err != nil {
+			return nil, errorFor(err)
+		}
+		src.consented = true
+	}
+	key, err := pkcs11.Open(ctx, c.key.URI, pkcs11.Options{Module: c.tok.module, PIN: src, Sessions: 1})
+	if err != nil {
+		return nil, errorFor(err)
+	}
+	defer key.Close()
+	if !src.consented {
+		// The token was logged in already (not by tokend, which logs out
+		// after each operation): ask for consent all the same.
+		if err := s.confirm(ctx, d); err != nil {
+			return nil, errorFor(err)
+		}
+	}
+	cert := key.Certificate()
+	if cert == nil || string(cert.Raw) != string(c.key.Certificate.Raw) {
+		return nil, apiErr(CodeNoCertificate, "the certificate's key is no longer on the token", errors.New("certificate changed"))
+	}
+	alg := c.entry.Algorithm
+	digest, err := authtoken.Digest(alg, origin, nonce)
+	if err != nil {
+		return nil, asAPIError(err)
+	}
+	h, _ := authtoken.Hash(alg)
+	sig, err := key.SignContext(ctx, digest, gost3410.SignerOpts{Hash: h})
+	if err != nil {
+		return nil, errorFor(err)
+	}
+	return AuthenticateResult{AuthToken: authtoken.Token{
+		UnverifiedCertificate: base64.StdEncoding.EncodeToString(cert.Raw),
+		Algorithm:             alg,
+		Signature:             base64.StdEncoding.EncodeToString(sig),
+		Format:                authtoken.Format,
+		AppVersion:            s.cfg.AppVersion,
+	}}, nil
+}
+
+// dialog is the text of one operation's dialogs.
+type dialog struct {
+	title, desc, prompt, ok, cancel, confirmDesc string
+	lang                                         string
+}
+
+func (s *Server) dialogText(origin string, c candidate) dialog {
+	cert := c.key.Certificate
+	who := cert.SubjectName.PersonName()
+	if who == "" {
+		who = cert.SubjectName.CommonName
+	}
+	if org := cert.SubjectName.Organization; org != "" && org != who {
+		who += ", " + org
+	}
+	issuer := cert.IssuerName.CommonName
+	until := cert.NotAfter.UTC().Format("02.01.2006")
+	if s.cfg.Lang == "en" {
+		base := fmt.Sprintf("The site %s asks you to log in with your certificate:\n%s\nissued by %s, valid until %s (token %q).",
+			origin, who, issuer, until, c.tok.info.Label)
+		return dialog{lang: "en", title: "tokend: log in to a site",
+			desc:        base + "\n\nType the token's PIN to log in.",
+			confirmDesc: base + "\n\nAllow? If the token has a PIN pad, type the PIN on it after confirming.",
+			prompt:      "PIN:", ok: "Log in", cancel: "Cancel"}
+	}
+	base := fmt.Sprintf("Сайт %s просит войти с вашим сертификатом:\n%s\nвыдан: %s, действует до %s (токен «%s»).",
+		origin, who, issuer, until, c.tok.info.Label)
+	return dialog{lang: "ru", title: "tokend: вход на сайт",
+		desc:        base + "\n\nВведите PIN токена, чтобы войти.",
+		confirmDesc: base + "\n\nРазрешить? Если у токена есть клавиатура, введите PIN на ней после подтверждения.",
+		prompt:      "PIN:", ok: "Войти", cancel: "Отмена"}
+}
+
+// retries puts the token's PIN counter flags in words (PKCS#11 v2.40
+// §5.7.3: it tells "a wrong PIN was entered" and "final try", not a count).
+func retries(lang string, info pkcs11.PINInfo) string {
+	switch {
+	case info.FinalTry && lang == "en":
+		return "1 attempt left: the next wrong PIN locks the token."
+	case info.FinalTry:
+		return "Осталась 1 попытка: следующий неверный PIN заблокирует токен."
+	case info.CountLow && lang == "en":
+		return "A wrong PIN was entered since the last login."
+	case info.CountLow:
+		return "После последнего входа уже вводили неверный PIN."
+	}
+	return ""
+}
+
+func (s *Server) confirm(ctx context.Context, d dialog) error {
+	err := s.pinentry().Confirm(ctx, pinentry.Dialog{Title: d.title, Description: d.confirmDesc, OK: d.ok, Cancel: d.cancel, Timeout: deadline(ctx)})
+	return wrapPinentry(err)
+}
+
+func (s *Server) pinentry() *pinentry.Program {
+	if s.cfg.Pinentry != nil {
+		return s.cfg.Pinentry
+	}
+	return &pinentry.Program{}
+}
+
+func wrapPinentry(err error) error {
+	if err == nil || errors.Is(err, pinentry.ErrCancelled) || errors.Is(err, pinentry.ErrTimeout) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errPinentry, err)
+}
+
+func deadline(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d)
+	}
+	return 0
+}
+
+// pinSource asks for the PIN through pinentry; consenting is typing it.
+type pinSource struct {
+	s         *Server
+	d         dialog
+	consented bool
+}
+
+// PIN shows the PIN dialog naming the origin and the certificate, with the
+// token's retry flags (ANCHORS §6 item 5).
+func (p *pinSource) PIN(ctx context.Context, info pkcs11.PINInfo) ([]byte, error) {
+	desc := p.d.desc
+	if r := retries(p.d.lang, info); r != "" {
+		desc += "\n" + r
+	}
+	pin, err := p.s.pinentry().GetPIN(ctx, pinentry.Dialog{
+		Title: p.d.title, Description: desc, Prompt: p.d.prompt, OK: p.d.ok, Cancel: p.d.cancel, Timeout: deadline(ctx),
+	})
+	if err != nil {
+		return nil, wrapPinentry(err)
+	}
+	p.consented = true
+	return pin, nil
+}
+
+// PINPad is called instead of PIN on a token with a PIN pad; consent was
+// asked before the login.
+func (p *pinSource) PINPad(pkcs11.PINInfo) {}
