@@ -178,6 +178,15 @@ const maxParents = 8
 //
 // A Go error means the check could not run (the context ended); a POA that
 // cannot be read is a TOTAL-FAILED report.
+//
+// Security contract: the signature is checked over f.XML exactly as given,
+// never over a re-serialisation (FORMAT.md §8.1). The signer is tied to the
+// principal only through the registration numbers in a certificate that
+// chains to opts.Roots (or opts.Trust), so the verdict is as good as those
+// anchors. Without opts.Registry a revoked POA still passes (with the
+// warning MCHD_REGISTRY_NOT_CHECKED): only a registry knows of revocations
+// (FORMAT.md §10). Text powers are never read as granting a code: the power
+// question then stays INDETERMINATE for a person to decide.
 func MCHD(ctx context.Context, f MCHDFile, opts MCHDOptions) (*MCHDReport, error) {
 	if opts.At.IsZero() {
 		opts.At = time.Now()
