@@ -65,7 +65,7 @@ type Entry struct {
 //
 //	podpis-mchd-journal-1
 //	seq=1
-//	time="2026-11-23T17:00:00.123456789Z"
+//	time="2026-11-23T17:00:00.120000000Z"
 //	actor="user:alice"
 //	op="create"
 //	guid="…"

@@ -238,8 +238,13 @@ func (r *Registry) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// stamp formats a time as stored: RFC 3339 in UTC with nanoseconds.
-func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// stampLayout is RFC 3339 in UTC with all nine digits of the fraction, so
+// that stored times sort as strings in time order (time.RFC3339Nano drops
+// trailing zeros and would not).
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
+// stamp formats a time as stored.
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
 
 func parseStamp(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)

@@ -478,6 +478,21 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+func TestStampSorts(t *testing.T) {
+	base := time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)
+	prev := stamp(base)
+	for _, d := range []time.Duration{1, 10, 100 * time.Millisecond, 500 * time.Millisecond, time.Second} {
+		s := stamp(base.Add(d))
+		if s <= prev {
+			t.Errorf("%s sorts before %s", s, prev)
+		}
+		if !parseStamp(s).Equal(base.Add(d)) {
+			t.Errorf("%s does not read back", s)
+		}
+		prev = s
+	}
+}
+
 func TestDefaultPath(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/data/home")
 	if p, err := DefaultPath(); err != nil || p != "/data/home/podpis/mchd.db" {
