@@ -38,7 +38,11 @@ func (s *Server) authenticate(ctx context.Context, rec *record, origin, nonce, c
 	}
 	var usable []candidate
 	var chosen *candidate
-	for _, c := range s.candidates(ctx) {
+	cands, ntok := s.candidates(ctx)
+	if ntok == 0 {
+		return nil, apiErr(CodeNoToken, "no token is plugged in", nil)
+	}
+	for _, c := range cands {
 		if certID != "" && c.entry.ID == certID {
 			chosen = &c
 			break

@@ -188,9 +188,12 @@ func hasFlag(info pkcs11.TokenInfo, prefix string) bool {
 	return slices.ContainsFunc(info.Flags, func(f string) bool { return strings.HasPrefix(f, prefix) })
 }
 
-// The flag words of pkcs11.TokenInfo.Flags that tokend looks at.
+// The flag words of pkcs11.TokenInfo.Flags that tokend looks at (list.go's
+// tokenFlags: "PIN pad", "PIN: PIN locked — …"). TokenInfo has no boolean
+// fields for CKF_PROTECTED_AUTHENTICATION_PATH and CKF_USER_PIN_LOCKED yet;
+// TestWrongPIN and TestCertificates notice if the words change.
 func pinPad(info pkcs11.TokenInfo) bool    { return hasFlag(info, "PIN pad") }
-func pinLocked(info pkcs11.TokenInfo) bool { return hasFlag(info, "PIN locked") }
+func pinLocked(info pkcs11.TokenInfo) bool { return hasFlag(info, "PIN: PIN locked") }
 
 // tokens lists the present tokens of the configured modules. A module
 // that fails to load is reported, not fatal.
@@ -285,7 +288,7 @@ type candidate struct {
 // candidates lists the certificates on present tokens with what stands in
 // their way. Only pairs seen on the token count: a certificate alone
 // (neither public nor private key visible before login) is NO_PRIVATE_KEY.
-func (s *Server) candidates(ctx context.Context) []candidate {
+func (s *Server) candidates(ctx context.Context) ([]candidate, int) {
 	toks, _ := s.tokens(ctx)
 	now := s.cfg.Now()
 	var out []candidate
@@ -319,7 +322,7 @@ func (s *Server) candidates(ctx context.Context) []candidate {
 			out = append(out, candidate{tok: t, key: k, entry: e})
 		}
 	}
-	return out
+	return out, len(toks)
 }
 
 func (f *Filter) check() *Error {
@@ -413,7 +416,8 @@ func (s *Server) certificates(ctx context.Context, f *Filter) (any, *Error) {
 		return nil, err
 	}
 	res := CertificatesResult{Certificates: []CertificateEntry{}}
-	for _, c := range s.candidates(ctx) {
+	cands, _ := s.candidates(ctx)
+	for _, c := range cands {
 		if f.match(c.key.Certificate, c.entry) {
 			res.Certificates = append(res.Certificates, c.entry)
 		}

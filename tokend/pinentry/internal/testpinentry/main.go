@@ -7,6 +7,8 @@
 //	                   "notconfirmed" ERR Not confirmed (CONFIRM only);
 //	                   "timeout" ERR Timeout; "hang" never answer GETPIN or
 //	                   CONFIRM; "garbage" answer GETPIN with a broken line
+//	TESTPINENTRY_DELAY a duration (time.ParseDuration) to wait before
+//	                   answering GETPIN or CONFIRM
 //	TESTPINENTRY_LOG   a file each received command line is appended to,
 //	                   one per line (tests check SETDESC there)
 //
@@ -52,6 +54,9 @@ func main() {
 			say("D testpinentry")
 			say("OK")
 		case "GETPIN", "CONFIRM":
+			if d, err := time.ParseDuration(os.Getenv("TESTPINENTRY_DELAY")); err == nil {
+				time.Sleep(d)
+			}
 			switch mode {
 			case "cancel":
 				say("ERR 83886179 Operation cancelled <Pinentry>")
