@@ -156,8 +156,17 @@ func (r *Registry) appendEntry(ctx context.Context, tx *sql.Tx, e *Entry) error 
 }
 
 // Log appends an entry for an operation that changes no record — render
-// and check — with the context's actor (WithActor) or the OS user.
+// and check — with the context's actor (WithActor) or the OS user. op must
+// be one of the Op… constants and result not empty.
 func (r *Registry) Log(ctx context.Context, op, guid, result, detail string) (*Entry, error) {
+	switch op {
+	case OpCreate, OpSign, OpRender, OpCheck, OpRevoke, OpImport:
+	default:
+		return nil, fmt.Errorf("registry: journal: unknown operation %q", op)
+	}
+	if result == "" {
+		return nil, errors.New("registry: journal: empty result")
+	}
 	e := &Entry{Actor: actor(ctx, ""), Op: op, GUID: strings.ToLower(guid), Result: result, Detail: detail}
 	if err := r.write(ctx, func(tx *sql.Tx) error { return r.appendEntry(ctx, tx, e) }); err != nil {
 		return nil, err

@@ -349,6 +349,12 @@ func TestJournalTamper(t *testing.T) {
 		if _, err := r.Log(WithActor(ctx, "operator-1"), OpCheck, guids[0], "invalid: MCHD_REVOKED", "from test"); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := r.Log(ctx, "delete", guids[0], ResultOK, ""); err == nil {
+			t.Error("Log took an unknown operation")
+		}
+		if _, err := r.Log(ctx, OpRender, guids[0], "", ""); err == nil {
+			t.Error("Log took an empty result")
+		}
 		rep, err := r.VerifyJournal(ctx)
 		if err != nil || !rep.OK || rep.Entries != 5 || len(rep.Head) != 64 {
 			t.Fatalf("fresh journal: %+v %v", rep, err)
