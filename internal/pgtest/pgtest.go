@@ -96,7 +96,10 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, port: 55432, bin: bin}
+	// The socket lives in dir, so ports cannot collide on the file system;
+	// one per process still keeps two test binaries' shared-memory keys
+	// (derived from the port) apart.
+	s := &Server{dir: dir, port: 40000 + os.Getpid()%20000, bin: bin}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
