@@ -89,7 +89,7 @@ every signature valid); 1: something failed; 2: could not check.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "report format: text or json")
-	fl.StringVar(&f.lang, "lang", "ru", "language of the signature reports: ru or en")
+	fl.StringVar(&f.lang, "lang", "ru", "language of the text report: ru or en")
 	fl.StringArrayVar(&f.trust, "trust", nil, "trusted root certificates for the signatures; repeatable")
 	fl.StringArrayVar(&f.crls, "crl", nil, "revocation list (PEM or DER); repeatable")
 	fl.StringArrayVar(&f.certs, "certs", nil, "more certificates: intermediates or the signer's; repeatable")
@@ -114,43 +114,18 @@ func (r *pdfCheckReport) failure(trusted bool) string {
 }
 
 func (r *pdfCheckReport) writeText(w io.Writer, lang verify.Lang) error {
-	var b strings.Builder
-	mark := func(ok bool) string {
-		if ok {
-			return "ok  "
-		}
-		return "FAIL"
+	if _, err := fmt.Fprintf(w, "%s\n", r.File); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "%s\n", r.File)
-	fmt.Fprintf(&b, "%s size: %d bytes (limit %d)\n", mark(r.SizeOK), r.Size, r.MaxSize)
-	if r.PDFAPart != "" {
-		fmt.Fprintf(&b, "ok   PDF/A claim: PDF/A-%s%s\n", r.PDFAPart, strings.ToLower(r.PDFAConformance))
-	} else {
-		fmt.Fprintf(&b, "FAIL PDF/A claim: none (no pdfaid:part in XMP metadata)\n")
-	}
-	for _, rule := range r.Rules {
-		fmt.Fprintf(&b, "%s %s", mark(rule.OK), rule.Rule)
-		if rule.Detail != "" {
-			fmt.Fprintf(&b, ": %s", rule.Detail)
-		}
-		b.WriteString("\n")
-	}
-	for _, q := range r.QRCodes {
-		where := fmt.Sprintf("page %d", q.Page)
-		switch {
-		case q.Image:
-			where += fmt.Sprintf(", image object %d", q.Object)
-		}
-		fmt.Fprintf(&b, "QR code, %s, at %.1f,%.1f mm: %s\n", where, q.X, q.Y, q.Payload)
-	}
-	if len(r.QRCodes) == 0 {
-		b.WriteString("QR codes: none found\n")
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	if err := r.Report.WriteText(w, lang == verify.English); err != nil {
 		return err
 	}
 	if len(r.Signatures) == 0 {
-		_, err := io.WriteString(w, "signatures: none\n")
+		msg := "подписей нет\n"
+		if lang == verify.English {
+			msg = "signatures: none\n"
+		}
+		_, err := io.WriteString(w, msg)
 		return err
 	}
 	return (&verify.PDFReport{Signatures: r.Signatures}).WriteText(w, lang)

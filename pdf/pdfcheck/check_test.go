@@ -228,3 +228,27 @@ func TestRunGarbage(t *testing.T) {
 		f.run([]byte(s), nil, identity, 0)
 	}
 }
+
+// The text report names every rule, in Russian by default, in English on
+// request, and lists the QR codes.
+func TestWriteText(t *testing.T) {
+	r := mustCheck(t, samplePDF(t))
+	for _, english := range []bool{false, true} {
+		var b strings.Builder
+		if err := r.WriteText(&b, english); err != nil {
+			t.Fatal(err)
+		}
+		for _, rule := range r.Rules {
+			want := rule.Rule
+			if !english {
+				want = ruleRU[rule.Rule]
+			}
+			if want == "" || !strings.Contains(b.String(), "ok   "+want+"\n") {
+				t.Errorf("english %v: no line for %q:\n%s", english, rule.Rule, b.String())
+			}
+		}
+		if want := map[bool]string{false: "QR-код, страница 1, в точке ", true: "QR code, page 1, at "}[english]; !strings.Contains(b.String(), want) {
+			t.Errorf("no %q:\n%s", want, b.String())
+		}
+	}
+}
