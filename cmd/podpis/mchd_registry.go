@@ -303,12 +303,14 @@ func newMCHDJournalCmd() *cobra.Command {
 		Long: `Show the audit journal of the МЧД registry: every create, sign, render,
 check, revoke and import with its time, actor, GUID and result. Each entry
 holds the Streebog-256 hash of the one before, so a changed or deleted entry
-breaks the chain; --verify recomputes it and names the first broken entry.
+breaks the chain; --verify recomputes it and names the first broken entry,
+and checks every stored document against its hash and every stored
+signature over its bytes.
 Write down the head hash it prints and compare it later: someone with write
 access to the database could rewrite the whole chain, and only a copy kept
 elsewhere shows that.
 
-Exit status with --verify: 0 the chain is whole; 1 it is broken.`,
+Exit status with --verify: 0 all intact; 1 the chain or a record is broken.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.check(); err != nil {
@@ -359,17 +361,35 @@ func verifyJournalCmd(ctx context.Context, w io.Writer, r *registry.Registry, ou
 	if err != nil {
 		return err
 	}
+	bad, err := r.VerifyRecords(ctx)
+	if err != nil {
+		return err
+	}
 	if out.format == "json" {
-		if err := writeJSON(w, rep); err != nil {
+		if bad == nil {
+			bad = []registry.RecordProblem{}
+		}
+		if err := writeJSON(w, map[string]any{"journal": rep, "records": bad}); err != nil {
 			return err
 		}
-	} else if rep.OK {
-		fmt.Fprintf(w, out.tr("Журнал цел: %d записей, последний хеш %s\n", "Journal intact: %d entries, head hash %s\n"), rep.Entries, rep.Head)
 	} else {
-		fmt.Fprintf(w, out.tr("Журнал НАРУШЕН с записи %d: %s\n", "Journal BROKEN at entry %d: %s\n"), rep.BrokenSeq, rep.Problem)
+		if rep.OK {
+			fmt.Fprintf(w, out.tr("Журнал цел: %d записей, последний хеш %s\n", "Journal intact: %d entries, head hash %s\n"), rep.Entries, rep.Head)
+		} else {
+			fmt.Fprintf(w, out.tr("Журнал НАРУШЕН с записи %d: %s\n", "Journal BROKEN at entry %d: %s\n"), rep.BrokenSeq, rep.Problem)
+		}
+		if len(bad) == 0 {
+			fmt.Fprintln(w, out.tr("Доверенности и подписи в реестре целы.", "Powers of attorney and signatures in the registry intact."))
+		}
+		for _, b := range bad {
+			fmt.Fprintf(w, out.tr("Доверенность %s ПОВРЕЖДЕНА: %s\n", "Power of attorney %s DAMAGED: %s\n"), b.GUID, b.Problem)
+		}
 	}
-	if !rep.OK {
+	switch {
+	case !rep.OK:
 		return errInvalid{fmt.Sprintf("journal broken at entry %d: %s", rep.BrokenSeq, rep.Problem)}
+	case len(bad) > 0:
+		return errInvalid{fmt.Sprintf("%d damaged record(s), first %s: %s", len(bad), bad[0].GUID, bad[0].Problem)}
 	}
 	return nil
 }

@@ -294,3 +294,47 @@ func describe(c *pki.Certificate) string {
 	parts = append(parts, "serial="+c.SerialNumber.Text(16))
 	return "cert:" + strings.Join(parts, "; ")
 }
+
+// RecordProblem is a stored record that does not hold together.
+type RecordProblem struct {
+	GUID    string `json:"guid"`
+	Problem string `json:"problem"`
+}
+
+// VerifyRecords reads every record and reports those whose stored XML
+// differs from its stored Streebog-256 hash, whose stored signature no
+// longer verifies over the stored XML, or whose revocation statement no
+// longer verifies — what an edit of the database behind the registry's back
+// leaves. A Go error means it could not read.
+func (r *Registry) VerifyRecords(ctx context.Context) ([]RecordProblem, error) {
+	rows, err := r.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM poa ORDER BY guid`)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	defer rows.Close()
+	var out []RecordProblem
+	for rows.Next() {
+		rec, err := scanRecord(rows)
+		if rec == nil {
+			return nil, fmt.Errorf("registry: %w", err)
+		}
+		if err != nil {
+			out = append(out, RecordProblem{rec.GUID, "the stored XML does not match its stored hash"})
+			continue
+		}
+		if rec.Signature != nil {
+			if _, err := verifyOver(rec.Signature, rec.XML); err != nil {
+				out = append(out, RecordProblem{rec.GUID, "the stored signature does not verify over the stored XML: " + err.Error()})
+			}
+		}
+		if rv := rec.Revocation; rv != nil && rv.Via == "" {
+			if _, err := verifyOver(rv.Signature, rv.Statement); err != nil {
+				out = append(out, RecordProblem{rec.GUID, "the revocation signature does not verify over the statement: " + err.Error()})
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	return out, nil
+}

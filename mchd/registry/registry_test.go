@@ -393,12 +393,35 @@ func TestJournalTamper(t *testing.T) {
 				}
 			})
 		}
-		// The stored XML is checked against its hash on every read.
+		// The stored XML is checked against its hash on every read, and
+		// VerifyRecords names every damaged record.
+		if bad, err := r.VerifyRecords(ctx); err != nil || len(bad) != 0 {
+			t.Fatalf("VerifyRecords before: %v %v", bad, err)
+		}
 		if _, err := r.db.ExecContext(ctx, `UPDATE poa SET xml = $1 WHERE guid = $2`, []byte("<x/>"), guids[1]); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := r.Get(ctx, guids[1]); err == nil || !strings.Contains(err.Error(), "does not match its stored hash") {
 			t.Errorf("Get of an edited record: %v", err)
+		}
+		// A signed record whose signature is swapped for one over other bytes.
+		_, x := newPOA(t, p)
+		rec, err := r.Import(ctx, x, signBy(t, p.Signer, x))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.db.ExecContext(ctx, `UPDATE poa SET signature = $1 WHERE guid = $2`, signBy(t, p.Signer, []byte("other")), rec.GUID); err != nil {
+			t.Fatal(err)
+		}
+		bad, err := r.VerifyRecords(ctx)
+		if err != nil || len(bad) != 2 {
+			t.Fatalf("VerifyRecords after two edits: %+v %v", bad, err)
+		}
+		for _, b := range bad {
+			want := map[string]string{guids[1]: "stored hash", rec.GUID: "signature does not verify"}[b.GUID]
+			if want == "" || !strings.Contains(b.Problem, want) {
+				t.Errorf("VerifyRecords: %+v", b)
+			}
 		}
 	})
 }
