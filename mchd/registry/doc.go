@@ -59,6 +59,9 @@
 // and the head record, and the result verifies. To detect that, keep the head
 // hash that VerifyJournal reports somewhere else (print it, sign it, send it
 // to another system) and compare later. The journal also records only what
-// went through this package; a change made with SQL directly has no entry
-// (and shows only if it breaks the stored XML hash).
+// went through this package; a change made with SQL directly has no entry.
+// VerifyRecords catches the crude ones among those: a stored document that
+// no longer matches its stored hash, a stored signature that no longer
+// verifies over the stored bytes. A status flipped back from revoked to
+// signed shows only against the journal's revoke entry.
 package registry
