@@ -370,38 +370,45 @@ func anyPDF(ctx context.Context, f *sniffed, opts AnyOptions) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
 	rep.File = f.Name
-	res := &Result{Kind: KindPDF, PDF: rep, Files: []Role{{f.Name, KindPDF, "pdf"}}, ValidationTime: opts.At.UTC(),
-		Indication: TotalPassed, Code: CodeOK}
-	if len(rep.Signatures) == 0 {
-		res.Indication, res.SubIndication, res.Code, res.Detail = TotalFailed, SignedDataNotFound, CodeFormatFailure, "the PDF has no signature"
-		return res, nil
+	res := pdfResult(rep)
+	if res.ValidationTime.IsZero() {
+		res.ValidationTime = opts.At.UTC()
 	}
-	// The worst signature decides: a broken ByteRange or a failed CMS fails
-	// the PDF, an undecided CMS leaves it undecided.
-	for i := range rep.Signatures {
-		s := &rep.Signatures[i]
+	return res, nil
+}
+
+// pdfResult sums up a PDF report: no signature fails it; otherwise the
+// worst signature decides — a broken ByteRange or unreadable /Contents
+// fails the PDF, a failed CMS fails it, an undecided one leaves it
+// undecided.
+func pdfResult(r *PDFReport) *Result {
+	res := &Result{Kind: KindPDF, PDF: r, Indication: TotalPassed, Code: CodeOK, Files: []Role{{r.File, KindPDF, "pdf"}}}
+	if len(r.Signatures) == 0 {
+		res.Indication, res.SubIndication, res.Code, res.Detail = TotalFailed, SignedDataNotFound, CodeFormatFailure, "the PDF has no signature"
+		return res
+	}
+	for i := range r.Signatures {
+		s := &r.Signatures[i]
 		switch {
 		case !s.ByteRangeOK:
 			res.Indication, res.SubIndication, res.Code = TotalFailed, HashFailure, CodeContentMismatch
 			res.Detail = fmt.Sprintf("signature %d (%s): the ByteRange %s", i+1, s.Field, s.ByteRangeProblem)
-			return res, nil
+			return res
 		case s.Report == nil:
 			res.Indication, res.SubIndication, res.Code = TotalFailed, FormatFailure, CodeFormatFailure
 			res.Detail = fmt.Sprintf("signature %d (%s): /Contents cannot be read", i+1, s.Field)
-			return res, nil
-		}
-		if res.Indication == TotalPassed || s.Report.Indication == TotalFailed {
-			if s.Report.Indication != TotalPassed {
-				res.Indication = s.Report.Indication
-				res.SubIndication, res.Code, res.Detail = firstProblem(s.Report)
-				res.Detail = fmt.Sprintf("signature %d (%s): %s", i+1, s.Field, res.Detail)
-			}
+			return res
 		}
 		if i == 0 {
 			res.ValidationTime = s.Report.ValidationTime
 		}
+		if rank(s.Report.Indication) > rank(res.Indication) {
+			res.Indication = s.Report.Indication
+			res.SubIndication, res.Code, res.Detail = firstProblem(s.Report)
+			res.Detail = fmt.Sprintf("signature %d (%s): %s", i+1, s.Field, res.Detail)
+		}
 	}
-	return res, nil
+	return res
 }
 
 // anyMCHD checks a POA; when another signature covers a document, the

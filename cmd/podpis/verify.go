@@ -79,6 +79,7 @@ undecided; 2: could not check.`,
 	fl.StringVar(&f.at, "at", "", "validation time (RFC 3339 or YYYY-MM-DD); default now")
 	fl.StringVar(&f.format, "format", "text", "report format: text or json")
 	fl.StringVar(&f.lang, "lang", "ru", "language of the text report: ru or en")
+	addBulkFlags(cmd, &f) // file arguments, --html, --bulk/--manifest: verify_bulk.go
 	return cmd
 }
 
