@@ -3,7 +3,9 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -120,6 +122,30 @@ func StampAppearance(s Stamp, w, h float64) *Appearance {
 	a := &Appearance{W: w, H: h, use: newFontUse()}
 	drawStamp(a, 0, 0, w, h, s)
 	return a
+}
+
+// reColor matches the colour operators package pdf writes (page.go).
+var reColor = regexp.MustCompile(`([0-9.]+) ([0-9.]+) ([0-9.]+) (rg|RG)\b`)
+
+// Gray turns the form's DeviceRGB colours into DeviceGray of the same
+// luminance (ITU-R BT.601 weights), for documents whose output intent is not
+// RGB: PDF/A allows DeviceRGB only under an RGB output intent and
+// DeviceGray under any (ISO 19005-2 §6.2.4.3).
+func (a *Appearance) Gray() {
+	out := reColor.ReplaceAllFunc(a.content.Bytes(), func(m []byte) []byte {
+		p := reColor.FindSubmatch(m)
+		var c [3]float64
+		for i := range c {
+			c[i], _ = strconv.ParseFloat(string(p[i+1]), 64)
+		}
+		op := "g"
+		if string(p[4]) == "RG" {
+			op = "G"
+		}
+		return []byte(num(0.299*c[0]+0.587*c[1]+0.114*c[2]) + " " + op)
+	})
+	a.content.Reset()
+	a.content.Write(out)
 }
 
 // Content returns the form's content stream (uncompressed).

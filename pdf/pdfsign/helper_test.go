@@ -55,7 +55,11 @@ func minimalPDFPage(pages, pad int, icc []byte, extra string) []byte {
 		obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	}
 	if icc != nil {
-		obj(fmt.Sprintf("<< /N 3 /Length %d >>\nstream\n%s\nendstream", len(icc), icc))
+		n := 3
+		if len(icc) >= 20 && string(icc[16:20]) == "GRAY" {
+			n = 1
+		}
+		obj(fmt.Sprintf("<< /N %d /Length %d >>\nstream\n%s\nendstream", n, len(icc), icc))
 	}
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(offs)+1)

@@ -45,6 +45,10 @@ func TestSignKeepsPDFA(t *testing.T) {
 	if icc, err := os.ReadFile("/usr/share/color/icc/sRGB.icc"); err == nil {
 		inputs["minimal with sRGB intent"] = minimalPDFICC(1, 0, icc)
 	}
+	// A grey output intent: the stamp is drawn in DeviceGray.
+	if icc, err := os.ReadFile("/usr/share/color/icc/Gray.icc"); err == nil {
+		inputs["minimal with grey intent"] = minimalPDFICC(1, 0, icc)
+	}
 	if gs, err := exec.LookPath("gs"); err == nil {
 		dir := t.TempDir()
 		ps := filepath.Join(dir, "in.ps")
@@ -62,7 +66,7 @@ func TestSignKeepsPDFA(t *testing.T) {
 			// An invisible signature, then a visible one (drawn in DeviceRGB,
 			// which needs an RGB output intent).
 			var st *Stamp
-			if name == "minimal with sRGB intent" {
+			if strings.HasPrefix(name, "minimal with") {
 				st = &Stamp{Rect: [4]float64{300, 60, 560, 160}}
 			}
 			signed := mustSign(t, mustSign(t, data, p, Options{}), p, Options{Stamp: st})

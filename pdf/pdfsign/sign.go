@@ -201,7 +201,11 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 		if content.Certificate == "" && content.Owner == "" {
 			content = StampContent(signer.Certificate())
 		}
-		objs := pdf.StampAppearance(content, w, h).Objects(apNum)
+		app := pdf.StampAppearance(content, w, h)
+		if d.intentNotRGB(catalog) {
+			app.Gray()
+		}
+		objs := app.Objects(apNum)
 		// Turn the form against the page's /Rotate so the stamp reads
 		// upright (§12.5.5: the viewer fits the transformed BBox to /Rect).
 		if matrix != nil {

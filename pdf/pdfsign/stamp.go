@@ -16,8 +16,9 @@ import (
 // package pdf (pdf.StampAppearance, the same stamp as on podpis' own
 // documents) with DejaVu Sans embedded as a subset, so the signed file stays
 // PDF/A-2b and the stamp's text can be searched and copied. The stamp is
-// drawn in DeviceRGB, which PDF/A allows under an RGB output intent (ISO
-// 19005-2 §6.2.4.3) — every podpis document's and most others'.
+// drawn in blue (DeviceRGB) when the document's PDF/A output intent is RGB
+// or absent, and in grey (DeviceGray, allowed under any output intent, ISO
+// 19005-2 §6.2.4.3) when it is grey or CMYK.
 type Stamp struct {
 	// Rect is the stamp's lower-left and upper-right corners in points from
 	// the lower-left corner of the page as it is shown: on a page with
@@ -144,4 +145,26 @@ func (d *document) placeStamp(page dict, r [4]float64, pageNo int) (rect [4]floa
 		m = &matrix{0, -1, 1, 0, 0, 0}
 	}
 	return rect, m, w, h, nil
+}
+
+// intentNotRGB says the catalog's PDF/A output intent (/S /GTS_PDFA1) has an
+// ICC profile whose colour space (ICC.1 §7.2.6, header bytes 16–19) is not
+// RGB.
+func (d *document) intentNotRGB(catalog dict) bool {
+	ois, _ := d.Resolve(catalog["OutputIntents"])
+	oa, _ := ois.(array)
+	for _, o := range oa {
+		oi, _ := d.DictOf(o)
+		if oi["S"] != name("GTS_PDFA1") {
+			continue
+		}
+		st, _ := d.Resolve(oi["DestOutputProfile"])
+		s, ok := st.(pdfread.Stream)
+		if !ok {
+			return false
+		}
+		icc, err := d.Decode(s)
+		return err == nil && len(icc) >= 20 && string(icc[16:20]) != "RGB "
+	}
+	return false
 }
