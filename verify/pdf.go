@@ -18,6 +18,10 @@ const maxPDF = 1 << 31
 // PDFReport is the outcome of verifying every signature of a PDF (ISO
 // 32000-1 §12.8, ETSI EN 319 142-1 PAdES).
 type PDFReport struct {
+	// Indication is TOTAL-PASSED when the PDF has signatures and every one
+	// is valid, TOTAL-FAILED when one is broken (an unsound ByteRange or a
+	// failed CMS), INDETERMINATE otherwise (no signature, or one undecided).
+	Indication Indication `json:"indication"`
 	// File names the PDF, when the caller sets it.
 	File       string         `json:"file,omitempty"`
 	Signatures []PDFSignature `json:"signatures"`
@@ -106,6 +110,15 @@ func verifyPDF(ctx context.Context, data []byte, opts Options) (*PDFReport, erro
 			ps.Report = cr
 		}
 		rep.Signatures = append(rep.Signatures, ps)
+	}
+	rep.Indication = Indeterminate
+	if rep.Passed() {
+		rep.Indication = TotalPassed
+	}
+	for i := range rep.Signatures {
+		if rep.Signatures[i].Broken() {
+			rep.Indication = TotalFailed
+		}
 	}
 	return rep, nil
 }

@@ -75,7 +75,7 @@ func TestPDF(t *testing.T) {
 	one := signPDF(t, f.doc, f.signer, pdfsign.Options{})
 	two := signPDF(t, one, f.person, pdfsign.Options{})
 	rep := verifyPDFT(t, two, Options{Roots: f.roots})
-	if !rep.Passed() || len(rep.Signatures) != 2 {
+	if !rep.Passed() || len(rep.Signatures) != 2 || rep.Indication != TotalPassed {
 		t.Fatalf("%+v", rep)
 	}
 	first, second := rep.Signatures[0], rep.Signatures[1]
@@ -98,7 +98,7 @@ func TestPDF(t *testing.T) {
 
 	// Without a trusted root: undecided, not broken.
 	rep = verifyPDFT(t, two, Options{})
-	if rep.Passed() || rep.Signatures[0].Broken() || rep.Signatures[0].Report.Signatures[0].Code != CodeChainUntrusted {
+	if rep.Passed() || rep.Indication != Indeterminate || rep.Signatures[0].Broken() || rep.Signatures[0].Report.Signatures[0].Code != CodeChainUntrusted {
 		t.Errorf("untrusted: %+v", rep.Signatures[0].Report)
 	}
 	// An unsigned PDF has no signatures and does not pass.
@@ -117,7 +117,7 @@ func TestPDFTampered(t *testing.T) {
 	bad[br[1]/2] ^= 0x20 // inside the first page's content or fonts
 	rep, err := PDF(context.Background(), bytes.NewReader(bad), int64(len(bad)), Options{Roots: f.roots})
 	if err == nil {
-		if s := rep.Signatures[0]; !s.Broken() || s.Report.Signatures[0].Code != CodeContentMismatch {
+		if s := rep.Signatures[0]; !s.Broken() || rep.Indication != TotalFailed || s.Report.Signatures[0].Code != CodeContentMismatch {
 			t.Errorf("content changed: %+v", s.Report)
 		}
 	}
