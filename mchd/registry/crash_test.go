@@ -183,6 +183,9 @@ func checkIntegrity(t *testing.T, dsn string, reported []string) int {
 	if err != nil || !rep.OK {
 		t.Errorf("journal after the crash: %+v %v", rep, err)
 	}
+	if bad, err := r.VerifyRecords(ctx); err != nil || len(bad) != 0 {
+		t.Errorf("records after the crash: %+v %v", bad, err)
+	}
 	return len(recs)
 }
 

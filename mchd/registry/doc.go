@@ -60,8 +60,10 @@
 // hash that VerifyJournal reports somewhere else (print it, sign it, send it
 // to another system) and compare later. The journal also records only what
 // went through this package; a change made with SQL directly has no entry.
-// VerifyRecords catches the crude ones among those: a stored document that
-// no longer matches its stored hash, a stored signature that no longer
-// verifies over the stored bytes. A status flipped back from revoked to
-// signed shows only against the journal's revoke entry.
+// VerifyRecords holds the records against the journal and their own hashes:
+// a stored document that no longer matches its stored hash, a signature that
+// no longer verifies over the stored bytes, a record deleted or added without
+// its entry, a status (signed, revoked) that the journal does not record.
+// Someone who edits both consistently, and rewrites the chain, is seen only
+// against a head hash kept elsewhere.
 package registry

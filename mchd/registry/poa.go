@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/podpis/podpis/cms"
@@ -302,39 +303,74 @@ type RecordProblem struct {
 }
 
 // VerifyRecords reads every record and reports those whose stored XML
-// differs from its stored Streebog-256 hash, whose stored signature no
-// longer verifies over the stored XML, or whose revocation statement no
-// longer verifies — what an edit of the database behind the registry's back
-// leaves. A Go error means it could not read.
+// differs from its stored Streebog-256 hash, whose stored signature or
+// revocation statement no longer verifies over the stored bytes, or whose
+// status disagrees with the journal (a record without its create or import
+// entry, a journalled record that is gone, a revoked POA without its revoke
+// entry or the reverse, a signed one without its sign or import entry) —
+// what an edit of the database behind the registry's back leaves. Records
+// are in GUID order. A Go error means it could not read.
 func (r *Registry) VerifyRecords(ctx context.Context) ([]RecordProblem, error) {
+	entries, err := r.Journal(ctx, "", 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	ops := make(map[string]map[string]bool)
+	for _, e := range entries {
+		if ops[e.GUID] == nil {
+			ops[e.GUID] = make(map[string]bool)
+		}
+		ops[e.GUID][e.Op] = true
+	}
 	rows, err := r.db.QueryContext(ctx, `SELECT `+recordColumns+` FROM poa ORDER BY guid`)
 	if err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	defer rows.Close()
 	var out []RecordProblem
+	seen := make(map[string]bool)
 	for rows.Next() {
 		rec, err := scanRecord(rows)
 		if rec == nil {
 			return nil, fmt.Errorf("registry: %w", err)
 		}
+		seen[rec.GUID] = true
+		bad := func(p string) { out = append(out, RecordProblem{rec.GUID, p}) }
 		if err != nil {
-			out = append(out, RecordProblem{rec.GUID, "the stored XML does not match its stored hash"})
+			bad("the stored XML does not match its stored hash")
 			continue
 		}
 		if rec.Signature != nil {
 			if _, err := verifyOver(rec.Signature, rec.XML); err != nil {
-				out = append(out, RecordProblem{rec.GUID, "the stored signature does not verify over the stored XML: " + err.Error()})
+				bad("the stored signature does not verify over the stored XML: " + err.Error())
 			}
 		}
 		if rv := rec.Revocation; rv != nil && rv.Via == "" {
 			if _, err := verifyOver(rv.Signature, rv.Statement); err != nil {
-				out = append(out, RecordProblem{rec.GUID, "the revocation signature does not verify over the statement: " + err.Error()})
+				bad("the revocation signature does not verify over the statement: " + err.Error())
 			}
+		}
+		o := ops[rec.GUID]
+		switch {
+		case !o[OpCreate] && !o[OpImport]:
+			bad("the journal has no create or import entry for it")
+		case (rec.Status == StatusRevoked) != o[OpRevoke]:
+			bad(fmt.Sprintf("it is %s but the journal %s", rec.Status, map[bool]string{true: "has a revoke entry", false: "has no revoke entry"}[o[OpRevoke]]))
+		case rec.Status == StatusDraft && (o[OpSign] || o[OpImport]):
+			bad("it is a draft but the journal says it was signed or imported")
+		case rec.Status == StatusSigned && !o[OpSign] && !o[OpImport]:
+			bad("it is signed but the journal has no sign or import entry")
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	return out, nil
+	var gone []RecordProblem
+	for g, o := range ops {
+		if !seen[g] && (o[OpCreate] || o[OpImport]) {
+			gone = append(gone, RecordProblem{g, "the journal records it but it is not stored (deleted)"})
+		}
+	}
+	slices.SortFunc(gone, func(a, b RecordProblem) int { return strings.Compare(a.GUID, b.GUID) })
+	return append(out, gone...), nil
 }

@@ -413,14 +413,37 @@ func TestJournalTamper(t *testing.T) {
 		if _, err := r.db.ExecContext(ctx, `UPDATE poa SET signature = $1 WHERE guid = $2`, signBy(t, p.Signer, []byte("other")), rec.GUID); err != nil {
 			t.Fatal(err)
 		}
-		bad, err := r.VerifyRecords(ctx)
-		if err != nil || len(bad) != 2 {
-			t.Fatalf("VerifyRecords after two edits: %+v %v", bad, err)
+		// A record deleted, one marked signed, one marked revoked, all
+		// without their entries.
+		for _, q := range []string{
+			`DELETE FROM poa WHERE guid = '` + guids[0] + `'`,
+			`UPDATE poa SET status = 'signed', signature = signature WHERE guid = 'none'`,
+			`UPDATE poa SET status = 'revoked', revoked_at = '2026-01-01T00:00:00.000000000Z' WHERE guid = '` + guids[2] + `'`,
+		} {
+			if _, err := r.db.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
 		}
+		bad, err := r.VerifyRecords(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		problems := make(map[string]string)
 		for _, b := range bad {
-			want := map[string]string{guids[1]: "stored hash", rec.GUID: "signature does not verify"}[b.GUID]
-			if want == "" || !strings.Contains(b.Problem, want) {
-				t.Errorf("VerifyRecords: %+v", b)
+			problems[b.GUID] += b.Problem + "\n"
+		}
+		want := map[string]string{
+			guids[0]: "not stored (deleted)",
+			guids[1]: "stored hash",
+			guids[2]: "it is revoked but the journal has no revoke entry",
+			rec.GUID: "stored signature does not verify",
+		}
+		if len(problems) != len(want) {
+			t.Errorf("VerifyRecords after four edits: %+v", bad)
+		}
+		for g, w := range want {
+			if !strings.Contains(problems[g], w) {
+				t.Errorf("VerifyRecords on %s: %q, want %q", g, problems[g], w)
 			}
 		}
 	})
