@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -37,7 +38,8 @@ func newMCHDCheckCmd() *cobra.Command {
   4. the signer is the principal's head (ИНН ЮЛ / ОГРН, СНИЛС / ИНН);
   5. the term at the validation time (--at, default now; days in Moscow time);
   6. the registry status (--db or $PODPIS_MCHD_DB; the check is journalled
-     there, and a POA checked without --sig uses the signature stored there);
+     there, a POA checked without --sig uses the signature stored there, and
+     a retrust without --parent-xml the parents stored there);
   7. for a retrust, the POA it is based on (--parent-xml, --parent-sig),
      checked the same way, and that it allows this retrust.
 --pdf compares the QR code of a printed form with the XML (GUID and the
@@ -150,6 +152,9 @@ func mchdCheck(cmd *cobra.Command, f mchdCheckFlags) error {
 		if rec, err := reg.Get(cmd.Context(), guid); err == nil && file.Signature == nil && bytes.Equal(rec.XML, file.XML) {
 			file.Signature = rec.Signature
 		}
+		if file.Parent == nil {
+			file.Parent = parentsFromRegistry(cmd.Context(), reg, file.XML)
+		}
 	}
 	rep, err := verify.MCHD(cmd.Context(), *file, opts)
 	if err != nil {
@@ -172,6 +177,38 @@ func mchdCheck(cmd *cobra.Command, f mchdCheckFlags) error {
 		return errInvalid{fmt.Sprintf("%s: %s %s", f.xml, rep.Indication, rep.Code)}
 	}
 	return nil
+}
+
+// parentsFromRegistry returns the chain of POAs a retrust is based on as
+// the registry holds them (XML and signature), nearest first, or nil when
+// raw is no retrust or the registry lacks its parent.
+func parentsFromRegistry(ctx context.Context, reg *registry.Registry, raw []byte) *verify.MCHDFile {
+	var first, last *verify.MCHDFile
+	for range 8 {
+		doc, err := mchd.Parse(raw)
+		if err != nil || doc.Retrust == nil {
+			break
+		}
+		parent := doc.Retrust.Original.ParentGUID
+		if doc.Retrust.Base != nil && doc.Retrust.Base.ParentGUID != "" {
+			parent = doc.Retrust.Base.ParentGUID
+		}
+		if parent == "" {
+			parent = doc.Retrust.Original.OriginalGUID
+		}
+		rec, err := reg.Get(ctx, parent)
+		if err != nil {
+			break
+		}
+		f := &verify.MCHDFile{XML: rec.XML, Signature: rec.Signature}
+		if first == nil {
+			first = f
+		} else {
+			last.Parent = f
+		}
+		last, raw = f, rec.XML
+	}
+	return first
 }
 
 // readMCHDFile reads a POA's XML and, when named, its signature.
