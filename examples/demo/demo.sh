@@ -2,8 +2,10 @@
 # The podpis demo: hash a document, make a GOST key, sign and verify the
 # document, and let OpenSSL's GOST engine check our signature — and ours check
 # OpenSSL's; then a test PKI, CAdES signatures, and a key on the GOST test
-# token used through a pkcs11: URI. Run it with `make demo`; it writes into
-# demo-out/.
+# token used through a pkcs11: URI; then a power of attorney (МЧД) issued from
+# examples/mchd/poa.yaml, signed on the token, kept in the embedded registry,
+# printed as a PDF/A-2b form, checked (QR code read back from the PDF) and
+# revoked. Run it with `make demo`; it writes into demo-out/.
 set -eu
 PODPIS=${1:-bin/podpis}
 MODULE=${2:-build/gosttoken/libgosttoken.so}
@@ -93,4 +95,38 @@ if "$PODPIS" verify --in "$OUT/document.p7s" --content "$OUT/forged.txt" --trust
 	echo "demo: a forged document verified" >&2
 	exit 1
 fi
+step "A power of attorney (МЧД, EMCHD_1) from examples/mchd/poa.yaml, kept in the embedded registry"
+export PODPIS_MCHD_DB="$PWD/$OUT/mchd.db"   # SQLite; a postgres:// URL works the same
+mkdir -p "$OUT/mchd"
+printf '$ %s mchd new --from examples/mchd/poa.yaml --out %s/mchd\n' "$PODPIS" "$OUT"
+POA=$("$PODPIS" mchd new --from examples/mchd/poa.yaml --out "$OUT/mchd")
+echo "$POA"
+GUID=$(basename "$POA" .xml | sed 's/^ON_EMCHD_[0-9]*_//')
+step "The head of the organisation signs it on the token (detached CAdES-BES over the exact bytes)"
+run "$PODPIS" mchd sign --xml "$POA" --key "$KEY" --pin-file "$OUT/pin.txt"
+printf '$ openssl cms -verify -binary -inform DER -in %s.sig -content %s -CAfile ca.pem\n' "$(basename "$POA" .xml)" "$(basename "$POA")"
+ossl cms -verify -binary -inform DER -in "${POA%.xml}.sig" -content "$POA" -CAfile "$OUT/pki/ca.pem" -out /dev/null
+step "Its printed form: PDF/A-2b with a QR code (registry URL + Streebog-256 of the XML) and a signature stamp"
+run "$PODPIS" mchd render --xml "$POA" --sig "${POA%.xml}.sig" --out "$OUT/mchd/form.pdf"
+run "$PODPIS" pdf check "$OUT/mchd/form.pdf"
+step "Check it as a counterparty would: format, signature, chain, signer = the principal's head, term, registry, the form's QR"
+run "$PODPIS" mchd check --xml "$POA" --sig "${POA%.xml}.sig" --trust "$OUT/pki/ca.pem" --crl "$OUT/pki/crl.pem" --pdf "$OUT/mchd/form.pdf"
+step "May Петрова sign a UPD (power KLASS_2.0_SIGN) for ООО «Ромашка» today?"
+run "$PODPIS" mchd check --xml "$POA" --sig "${POA%.xml}.sig" --trust "$OUT/pki/ca.pem" \
+	--power KLASS_2.0_SIGN --representative "$OUT/pki/person.pem"
+run "$PODPIS" mchd list
+step "The head revokes it (a signed revocation statement kept with the POA)"
+run "$PODPIS" mchd revoke --guid "$GUID" --reason "Сотрудник уволен" --key "$KEY" --pin-file "$OUT/pin.txt"
+step "The check now fails with MCHD_REVOKED (exit status 1)"
+set +e
+"$PODPIS" mchd check --xml "$POA" --sig "${POA%.xml}.sig" --trust "$OUT/pki/ca.pem" > "$OUT/mchd/revoked.txt"
+status=$?
+set -e
+cat "$OUT/mchd/revoked.txt"
+if [ $status -ne 1 ] || ! grep -q MCHD_REVOKED "$OUT/mchd/revoked.txt"; then
+	echo "demo: the revoked POA did not fail with MCHD_REVOKED (exit $status)" >&2
+	exit 1
+fi
+run "$PODPIS" mchd journal --verify
+
 printf '\nDone. Files are in %s/.\n' "$OUT"
