@@ -282,7 +282,9 @@ func (c *revChecker) askOCSP(u string, cert, issuer *pki.Certificate) (answer, R
 		if resp.Status != ocsp.Successful {
 			return fail("the responder answered %s", resp.Status)
 		}
-		signer, err := resp.CheckSignatureFrom(issuer, resp.ProducedAt)
+		// The responder's certificate must be valid now, whatever
+		// producedAt claims: the answer is used as current.
+		signer, err := resp.CheckSignatureFrom(issuer, now)
 		if err != nil {
 			return fail("%v", err)
 		}

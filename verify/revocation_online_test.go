@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/base64"
 	"math/big"
 	"net/http"
@@ -287,6 +288,7 @@ func TestOnlineHostileAnswers(t *testing.T) {
 		}), "stale"},
 		"from the future":     {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.Responses[0].ThisUpdate = now.Add(time.Hour) }), "future"},
 		"another certificate": {forge(o.p.OCSP, func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.Responses[0].CertID.SerialNumber = big.NewInt(1) }), "does not cover"},
+		"expired responder":   {forge(expiredResponder(t, o.p), func(t *ocsp.ResponseTemplate, _ *ocsp.Request) { t.ProducedAt = now.Add(-48 * time.Hour) }), "not valid at"},
 		"HTML":                {func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>hello</html>")) }, "not an OCSP response"},
 		"tryLater":            {func(w http.ResponseWriter, r *http.Request) { w.Write(ocsp.ErrorResponse(ocsp.TryLater)) }, "tryLater"},
 		"huge":                {func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 2<<20)) }, "more than"},
@@ -332,4 +334,19 @@ func issueWithOCSP(t *testing.T, p *devpki.PKI, ocspURL string) *pki.Certificate
 		t.Fatal(err)
 	}
 	return c
+}
+
+// expiredResponder is a delegated OCSP responder of p's CA whose certificate
+// expired yesterday.
+func expiredResponder(t *testing.T, p *devpki.PKI) devpki.Party {
+	t.Helper()
+	serial, _ := pki.RandomSerial(nil)
+	der, err := pki.CreateCertificate(&pki.Template{SerialNumber: serial, Subject: pki.Name{CommonName: "expired OCSP"},
+		NotBefore: time.Now().Add(-72 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}}, p.CA.Cert, p.OCSP.Key.Public(), p.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := pki.ParseCertificate(der)
+	return devpki.Party{Key: p.OCSP.Key, Cert: c}
 }

@@ -28,6 +28,9 @@ func (r *Response) CheckSignatureFrom(issuer *pki.Certificate, at time.Time, mor
 	if r.Status != Successful {
 		return nil, fmt.Errorf("ocsp: response status %s has no signature", r.Status)
 	}
+	if issuer == nil {
+		return nil, errors.New("ocsp: checking a response needs the issuer's certificate")
+	}
 	var firstErr error
 	for _, c := range append(append([]*pki.Certificate{issuer}, r.Certificates...), more...) {
 		if c == nil || !r.namedBy(c) {

@@ -294,3 +294,13 @@ func slicesContainsOCSP(u []x509.ExtKeyUsage) bool {
 	}
 	return false
 }
+
+func TestCheckNeedsIssuer(t *testing.T) {
+	p := newPKI(t, nil)
+	id, _ := ocsp.NewCertID(pki.OIDStreebog256, p.CA.Cert, big.NewInt(3))
+	der, _ := ocsp.CreateResponse(&ocsp.ResponseTemplate{Responses: []ocsp.SingleResponse{{CertID: id, ThisUpdate: time.Now()}}}, p.OCSP.Cert, p.OCSP.Key, p.CA.Cert)
+	r, _ := ocsp.ParseResponse(der)
+	if _, err := r.CheckSignatureFrom(nil, time.Now()); err == nil {
+		t.Error("checked without an issuer")
+	}
+}
