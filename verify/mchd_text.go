@@ -110,7 +110,12 @@ func (r *MCHDReport) writeText(b *strings.Builder, lang Lang, indent string) {
 		l = 1
 	}
 	p := func(key string) string { return mchdPhrases[key][l] }
-	line := func(format string, args ...any) { b.WriteString(indent + fmt.Sprintf(format, args...) + "\n") }
+	line := func(format string, args ...any) {
+		if format != "" {
+			b.WriteString(indent + fmt.Sprintf(format, args...))
+		}
+		b.WriteString("\n")
+	}
 	title := p("report")
 	if indent != "" {
 		title = p("parent")
