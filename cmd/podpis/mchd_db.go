@@ -34,7 +34,9 @@ func dbName(dsn string) (string, error) {
 }
 
 // openRegistry opens the registry named by a --db value (see addDBFlag),
-// creating it when it does not exist. The caller closes it.
+// creating it when it does not exist. The caller closes it. Journal an
+// operation that changes no record with one call:
+// reg.Log(ctx, registry.OpRender, guid, registry.ResultOK, detail).
 func openRegistry(ctx context.Context, dsn string) (*registry.Registry, error) {
 	name, err := dbName(dsn)
 	if err != nil {
@@ -45,22 +47,6 @@ func openRegistry(ctx context.Context, dsn string) (*registry.Registry, error) {
 		return nil, fmt.Errorf("МЧД registry %s: %w", redactDSN(name), err)
 	}
 	return r, nil
-}
-
-// journalMCHD appends one entry to the journal of the registry named by
-// dsn: op is registry.OpRender, registry.OpCheck …, result registry.ResultOK
-// or what a check found ("invalid: MCHD_REVOKED"). The actor is the OS user.
-// Commands that already hold the registry open call reg.Log directly.
-func journalMCHD(ctx context.Context, dsn, op, guid, result, detail string) error {
-	r, err := openRegistry(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	if _, err := r.Log(ctx, op, guid, result, detail); err != nil {
-		return fmt.Errorf("МЧД registry journal: %w", err)
-	}
-	return nil
 }
 
 // registryStatus lets package verify ask the registry for a POA's status

@@ -149,9 +149,9 @@ func Open(ctx context.Context, dsn string) (*Registry, error) {
 		// POAs hold personal data (names, СНИЛС, passport numbers): the file
 		// is created readable by its owner only; SQLite gives its -wal and
 		// -shm files the same permissions.
-		f, err := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("registry: %w", err)
+		f, ferr := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
+		if ferr != nil {
+			return nil, fmt.Errorf("registry: %w", ferr)
 		}
 		f.Close()
 		// WAL lets readers run beside the one writer; synchronous=FULL makes

@@ -510,6 +510,16 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(ctx, t.TempDir()+"/a?b.db"); err == nil {
 		t.Error("path with ? accepted")
 	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	if err := os.WriteFile(junk, []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(ctx, junk); err == nil {
+		t.Error("a file that is no SQLite database opened")
+	}
+	if _, err := Open(ctx, filepath.Join(junk, "sub.db")); err == nil {
+		t.Error("a path under a file opened")
+	}
 	dsn := t.TempDir() + "/mchd.db"
 	r := open(t, dsn)
 	if _, err := r.db.ExecContext(ctx, `UPDATE meta SET value = '99' WHERE key = 'schema_version'`); err != nil {
