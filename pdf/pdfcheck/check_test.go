@@ -252,3 +252,33 @@ func TestWriteText(t *testing.T) {
 		}
 	}
 }
+
+// rawPDF writes a PDF with the given catalog entries and one empty page.
+func rawPDF(catalogExtra string) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(body string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), body)
+	}
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	obj("<< /Type /Catalog /Pages 2 0 R " + catalogExtra + " >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f\r\n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n\r\n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
+}
+
+// Malformed output intents (direct dictionaries where streams belong, two
+// of them) are reported, not a panic.
+func TestOutputIntentMalformed(t *testing.T) {
+	r := mustCheck(t, rawPDF("/OutputIntents [<< /S /GTS_PDFA1 /DestOutputProfile << /N 3 >> >> << /S /GTS_PDFA1 /DestOutputProfile << /N 3 >> >>]"))
+	if d := failedRules(r)[RuleOutputIntent]; !strings.Contains(d, "no /DestOutputProfile stream") {
+		t.Errorf("output intent: %q", d)
+	}
+}

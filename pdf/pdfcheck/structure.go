@@ -233,7 +233,7 @@ var iccComponents = map[string]int{"RGB ": 3, "GRAY": 1, "CMYK": 4, "Lab ": 3}
 func (c *checker) outputIntent() {
 	ois, _ := c.d.Resolve(c.catalog["OutputIntents"])
 	oa, _ := ois.(array)
-	var profile any
+	var profile pdfread.Ref
 	var problems []string
 	found := 0
 	for _, o := range oa {
@@ -242,7 +242,7 @@ func (c *checker) outputIntent() {
 			continue
 		}
 		found++
-		p := oi["DestOutputProfile"]
+		p, _ := oi["DestOutputProfile"].(pdfread.Ref)
 		if found > 1 && p != profile {
 			problems = append(problems, "output intents with different profiles")
 		}
