@@ -27,9 +27,9 @@
 // and it is current; an OCSP answer only when the CA or a responder it
 // certified for OCSP signing (id-kp-OCSPSigning) signed it, it names the
 // certificate, echoes the nonce when it carries one and is current (five
-// minutes of clock skew allowed). A delegated responder's own revocation is
-// not checked (RFC 6960 §4.2.2.2.1 lets the CA say so with
-// id-pkix-ocsp-nocheck). Revocation that cannot be established — every
+// minutes of clock skew allowed); a delegated responder must be valid now
+// and, unless its certificate carries id-pkix-ocsp-nocheck (RFC 6960
+// §4.2.2.2.1), not revoked in its CA's CRL. Revocation that cannot be established — every
 // source down, slow, too big, malformed or unsigned — makes the signature
 // INDETERMINATE with the code REVOCATION_UNAVAILABLE (sub-indication
 // TRY_LATER, EN 319 102-1 Table 6), never valid; each source tried is in

@@ -288,6 +288,9 @@ func (c *revChecker) askOCSP(u string, cert, issuer *pki.Certificate) (answer, R
 		if err != nil {
 			return fail("%v", err)
 		}
+		if err := c.checkResponder(signer, issuer); err != nil {
+			return fail("%v", err)
+		}
 		if resp.Nonce != nil && string(resp.Nonce) != string(nonce) {
 			return fail("the response's nonce is not the request's (a replayed answer?)")
 		}
@@ -316,4 +319,44 @@ func (c *revChecker) askOCSP(u string, cert, issuer *pki.Certificate) (answer, R
 	}
 	ev.Status = ""
 	return fail("the responder does not know the certificate (status unknown)")
+}
+
+// checkResponder checks that a delegated responder's certificate is not
+// revoked, unless it carries id-pkix-ocsp-nocheck or is the CA itself (RFC
+// 6960 §4.2.2.2.1): in the CRLs given, else at its CRL distribution points
+// (not by OCSP, which would ask the responder about itself). A responder
+// whose status cannot be had is not trusted.
+func (c *revChecker) checkResponder(responder, issuer *pki.Certificate) error {
+	if responder.Equal(issuer) || ocsp.NoCheck(responder) {
+		return nil
+	}
+	var ans answer
+	found := false
+	for _, crl := range c.opts.CRLs {
+		if crl.CheckSignatureFrom(issuer) == nil {
+			ans, found = c.cache.lookup(crl, responder), true
+			break
+		}
+	}
+	var errs []string
+	for _, u := range httpURLs(responder.CRLDistributionPoints) {
+		if found {
+			break
+		}
+		a, ev := c.fetchCRL(u, responder, issuer)
+		if ev.Error != "" {
+			errs = append(errs, ev.Error)
+			continue
+		}
+		ans, found = a, true
+	}
+	switch {
+	case !found && len(errs) > 0:
+		return fmt.Errorf("the revocation of responder %q could not be checked: %s", shortName(responder.SubjectName), errs[0])
+	case !found:
+		return fmt.Errorf("responder %q has no id-pkix-ocsp-nocheck and no CRL to check it in", shortName(responder.SubjectName))
+	case ans.status == ocsp.Revoked:
+		return fmt.Errorf("responder %q was revoked on %s", shortName(responder.SubjectName), ans.revokedAt.UTC().Format(time.RFC3339))
+	}
+	return nil
 }

@@ -5,10 +5,13 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -349,4 +352,35 @@ func expiredResponder(t *testing.T, p *devpki.PKI) devpki.Party {
 	}
 	c, _ := pki.ParseCertificate(der)
 	return devpki.Party{Key: p.OCSP.Key, Cert: c}
+}
+
+// A delegated responder without id-pkix-ocsp-nocheck is itself checked, in
+// the CA's CRL: while good its answers count; once revoked they do not, and
+// the signer's own CRL decides.
+func TestOnlineResponderRevocation(t *testing.T) {
+	o := newOnline(t)
+	serial, _ := pki.RandomSerial(nil)
+	der, err := pki.CreateCertificate(&pki.Template{SerialNumber: serial, Subject: pki.Name{CommonName: "OCSP без nocheck"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}, CRLDistributionPoints: []string{devpki.CRLURL(o.srv.URL)}},
+		o.p.CA.Cert, o.p.OCSP.Key.Public(), o.p.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The handler rereads ocsp.pem: it now answers with this certificate.
+	if err := os.WriteFile(filepath.Join(o.dir, "ocsp.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := o.verify(t, Options{})
+	if s.Code != CodeOK || len(s.RevocationEvidence) != 1 || s.RevocationEvidence[0].Signer != "OCSP без nocheck" {
+		t.Fatalf("good responder: %s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+	}
+	if err := devpki.Revoke(o.dir, serial, 1, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	s = o.verify(t, Options{})
+	if s.Code != CodeOK || len(s.RevocationEvidence) != 2 || !strings.Contains(s.RevocationEvidence[0].Error, "responder \"OCSP без nocheck\" was revoked") ||
+		s.RevocationEvidence[1].Source != "crl" {
+		t.Fatalf("revoked responder: %s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+	}
 }
