@@ -63,6 +63,6 @@ Exit status: 0 success or valid, 1 checked and invalid, 2 could not run.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newHashCmd(), newKeygenCmd(), newPubkeyCmd(), newDevpkiCmd(), newSignCmd(), newVerifyCmd(), newTokenCmd(), newPDFCmd(), newMCHDCmd())
+	root.AddCommand(newHashCmd(), newKeygenCmd(), newPubkeyCmd(), newDevpkiCmd(), newSignCmd(), newVerifyCmd(), newTokenCmd(), newPDFCmd(), newMCHDCmd(), newServeCmd())
 	return root
 }
