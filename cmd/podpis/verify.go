@@ -183,6 +183,9 @@ func verifyOptions(f verifyFlags) (verify.Options, error) {
 	if f.online {
 		opts.Online = true
 		opts.Fetcher = &verify.HTTPFetcher{Timeout: f.fetchTimeout}
+		// One cache for the command: a batch or a server asks each OCSP
+		// responder and CRL point once per nextUpdate, not once per file.
+		opts.Cache = verify.NewRevocationCache()
 	}
 	if opts.Intermediates, err = loadPool(f.certs); err != nil {
 		return opts, err
