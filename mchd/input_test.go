@@ -78,6 +78,17 @@ func TestInputExamples(t *testing.T) {
 	}
 }
 
+// People write numbers without quotes; they are read as the digits written.
+func TestInputUnquotedNumbers(t *testing.T) {
+	y := strings.NewReplacer(`inn: "7708123450"`, `inn: 7708123450`, `kpp: "770801001"`, `kpp: 770801001`,
+		`snils: 112-233-445 95`, `snils: 11223344595`).Replace(string(readExample(t, "poa.yaml")))
+	d, _ := buildInput(t, []byte(y), nil)
+	org := d.POA.Principals[0].Russian
+	if org.Organization.INN != "7708123450" || org.Organization.KPP != "770801001" || org.Heads[0].Person.SNILS != "112-233-445 95" {
+		t.Errorf("%+v", org)
+	}
+}
+
 func TestInputJSON(t *testing.T) {
 	js := `{"internal_number": "7", "issued": "2026-01-15", "valid_until": "2026-12-31",
 	  "guid": "5F7737EB-D23C-498F-826F-1DCAE0EAEE34",
