@@ -16,7 +16,7 @@ DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make \
 	libp11-kit-dev softhsm2 opensc \
 	qpdf poppler-utils zbar-tools libpdfbox2-java libactivation-java libjaxb-api-java \
 	default-jre-headless libxml2-utils ghostscript fonts-dejavu-core icc-profiles-free \
-	postgresql
+	postgresql chromium
 
 .PHONY: all deps build gosttoken test vet lint bench fuzz demo clean
 

@@ -7,6 +7,10 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/podpis/podpis/mchd"
 )
 
 // The HTML report is a page a person prints and files: a header with the
@@ -46,12 +50,12 @@ type htmlPage struct {
 	Code      string
 	CodeText  string
 	Detail    string
+	Summary   []string
 	CheckedAt string
 	Generated string
 	Files     []htmlRow
 	Warnings  []htmlRow
 	Sections  []htmlSection
-	POA       *htmlPOA
 }
 
 type htmlRow struct{ K, V string }
@@ -59,7 +63,9 @@ type htmlRow struct{ K, V string }
 type htmlSection struct {
 	Heading string
 	Notes   []htmlRow
-	Sigs    []htmlSig
+	// POA, when set, is shown before the signatures (of the POA).
+	POA  *htmlPOA
+	Sigs []htmlSig
 }
 
 type htmlSig struct {
@@ -160,8 +166,9 @@ func (r *Result) page(lang Lang) *htmlPage {
 		pg.Files = append(pg.Files, htmlRow{anyPhrases[f.Role][l], f.Name})
 	}
 	for _, wn := range r.Warnings {
-		pg.Warnings = append(pg.Warnings, htmlRow{wn.Code.Text(lang), wn.Detail})
+		pg.Warnings = append(pg.Warnings, warnRow(wn, lang))
 	}
+	pg.Summary = summaryLines(r, l)
 	var stampExtra []string
 	if r.MCHD != nil && r.MCHD.POA != nil && r.Kind == KindRepresentative {
 		stampExtra = poaStampLine(r.MCHD.POA, l)
@@ -197,12 +204,51 @@ func (r *Result) page(lang Lang) *htmlPage {
 		pg.Sections = append(pg.Sections, htmlSection{Heading: h, Sigs: sigViews(r.CMS, lang, stampExtra)})
 	}
 	if r.MCHD != nil {
-		pg.POA = poaView(r.MCHD, lang)
+		sec := htmlSection{Heading: L("poa"), POA: poaView(r.MCHD, lang)}
 		if r.MCHD.Signature != nil {
-			pg.Sections = append(pg.Sections, htmlSection{Heading: L("poa_signatures"), Sigs: sigViews(r.MCHD.Signature, lang, nil)})
+			sec.Sigs = sigViews(r.MCHD.Signature, lang, nil)
 		}
+		pg.Sections = append(pg.Sections, sec)
 	}
 	return pg
+}
+
+// summaryLines name who signed, for the verdict box: each signer of the
+// signed object, and for a representative whom they act for and under
+// which POA.
+func summaryLines(r *Result, l int) []string {
+	L := func(k string) string { return htmlText[k][l] }
+	var reps []*Report
+	switch {
+	case r.PDF != nil:
+		for i := range r.PDF.Signatures {
+			if r.PDF.Signatures[i].Report != nil {
+				reps = append(reps, r.PDF.Signatures[i].Report)
+			}
+		}
+	case r.CMS != nil:
+		reps = append(reps, r.CMS)
+	case r.MCHD != nil && r.MCHD.Signature != nil:
+		reps = append(reps, r.MCHD.Signature)
+	}
+	var out []string
+	for _, rep := range reps {
+		for _, s := range rep.Signatures {
+			if s.Signer == nil {
+				continue
+			}
+			who := ownerName(s.Signer)
+			if r.Kind == KindRepresentative && r.MCHD != nil && r.MCHD.POA != nil && len(r.MCHD.POA.Principals) > 0 {
+				out = append(out, L("sum_signer")+": "+fmt.Sprintf(L("sum_rep"), who, r.MCHD.POA.GUID, r.MCHD.POA.Principals[0].Name))
+				continue
+			}
+			if s.Signer.Organization != "" && s.Signer.Organization != who {
+				who += ", " + s.Signer.Organization
+			}
+			out = append(out, L("sum_signer")+": "+who)
+		}
+	}
+	return out
 }
 
 func verdictClass(i Indication) string {
@@ -261,7 +307,7 @@ func sigViews(rep *Report, lang Lang, stampExtra []string) []htmlSig {
 		}
 		if c := s.Certificate; c != nil {
 			v.Cert = []htmlRow{
-				{p("serial"), c.Serial}, {p("issuer"), c.Issuer},
+				{capFirst(p("serial")), c.Serial}, {capFirst(p("issuer")), c.Issuer},
 				{L("validity"), fmt.Sprintf(p("from_to"), tf(c.NotBefore), tf(c.NotAfter))}, {L("key"), c.Key},
 			}
 			st := &htmlStamp{Class: v.Class, Serial: strings.ToUpper(c.Serial), Owner: ownerName(s.Signer),
@@ -299,7 +345,7 @@ func sigViews(rep *Report, lang Lang, stampExtra []string) []htmlSig {
 			v.Evidence = append(v.Evidence, evidenceView(e, p, tf))
 		}
 		for _, wn := range s.Warnings {
-			v.Warnings = append(v.Warnings, htmlRow{wn.Code.Text(lang), wn.Detail})
+			v.Warnings = append(v.Warnings, warnRow(wn, lang))
 		}
 		out = append(out, v)
 	}
@@ -380,7 +426,7 @@ func partyRows(pt *Party, l int) []htmlRow {
 // §14): the POA's number, term and principal.
 func poaStampLine(poa *MCHDInfo, l int) []string {
 	L := func(k string) string { return htmlText[k][l] }
-	line := fmt.Sprintf(L("stamp_poa"), poa.GUID, poa.Issued, poa.ValidUntil)
+	line := fmt.Sprintf(L("stamp_poa"), poa.GUID, poaDate(poa.Issued, l), poaDate(poa.ValidUntil, l))
 	if len(poa.Principals) > 0 {
 		pr := poa.Principals[0]
 		inn := pr.INNLE
@@ -411,12 +457,12 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 	if poa := r.POA; poa != nil {
 		v.Rows = append(v.Rows, htmlRow{m("guid"), poa.GUID})
 		if poa.InternalNumber != "" {
-			v.Rows = append(v.Rows, htmlRow{m("internal"), poa.InternalNumber})
+			v.Rows = append(v.Rows, htmlRow{capFirst(m("internal")), poa.InternalNumber})
 		}
 		if poa.Retrust {
 			v.Rows = append(v.Rows, htmlRow{m("retrust"), poa.ParentGUID})
 		}
-		v.Rows = append(v.Rows, htmlRow{m("term"), fmt.Sprintf(m("term_fmt"), poa.Issued, poa.ValidUntil)})
+		v.Rows = append(v.Rows, htmlRow{m("term"), fmt.Sprintf(m("term_fmt"), poaDate(poa.Issued, l), poaDate(poa.ValidUntil, l))})
 		if ra := mchdPhrases["ra_"+poa.RetrustAllowed]; ra[l] != "" {
 			v.Rows = append(v.Rows, htmlRow{m("retrust_allowed"), ra[l]})
 		}
@@ -427,7 +473,7 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 		for _, p := range poa.Principals {
 			v.Parties = append(v.Parties, htmlRow{who, mchdPartyLine(p, l)})
 			for _, h := range p.Heads {
-				v.Parties = append(v.Parties, htmlRow{"  " + m("head"), mchdPartyLine(h, l)})
+				v.Parties = append(v.Parties, htmlRow{capFirst(m("head")), mchdPartyLine(h, l)})
 			}
 		}
 		for _, p := range poa.Representatives {
@@ -441,7 +487,7 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 		}
 	}
 	for _, s := range r.Steps {
-		st := htmlStep{Name: m("step_" + s.Step), Class: verdictClass(s.Indication), Result: m("ok")}
+		st := htmlStep{Name: capFirst(m("step_" + s.Step)), Class: verdictClass(s.Indication), Result: m("ok")}
 		if st.Name == "" {
 			st.Name = s.Step
 		}
@@ -457,9 +503,9 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 	if a := r.Answer; a != nil {
 		who := ownerName(a.Representative)
 		if a.Power != "" {
-			v.Question = fmt.Sprintf(m("answer_q"), who, a.Power)
+			v.Question = capFirst(fmt.Sprintf(m("answer_q"), who, a.Power))
 		} else {
-			v.Question = fmt.Sprintf(L("answer_rep"), who)
+			v.Question = capFirst(fmt.Sprintf(L("answer_rep"), who))
 		}
 		v.Answer, v.AnswerOK = m("no"), a.Allowed
 		if a.Allowed {
@@ -467,7 +513,37 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 		}
 	}
 	for _, wn := range r.Warnings {
-		v.Warnings = append(v.Warnings, htmlRow{wn.Code.Text(lang), wn.Detail})
+		v.Warnings = append(v.Warnings, warnRow(wn, lang))
 	}
 	return v
+}
+
+// poaDate writes a POA's xs:date as dates are written elsewhere on the
+// page; a date that does not parse is shown as it is.
+func poaDate(s string, l int) string {
+	t, err := mchd.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return dateFormat(l, t)
+}
+
+// capFirst capitalises the first letter (labels shared with the text
+// report start in lower case).
+func capFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// warnRow is a warning in words; its detail, which package verify writes
+// in English, only on an English page (a Russian page has the words).
+func warnRow(wn Warning, lang Lang) htmlRow {
+	row := htmlRow{K: wn.Code.Text(lang)}
+	if lang == English {
+		row.V = wn.Detail
+	}
+	return row
 }

@@ -63,5 +63,8 @@ var htmlText = map[string][2]string{
 	"answer_rep":      {"указан ли %s представителем в доверенности", "is %s a representative named in the power of attorney"},
 	"step":            {"Проверка", "Check"},
 	"outcome":         {"Итог", "Outcome"},
+	"poa":             {"Машиночитаемая доверенность", "Machine-readable power of attorney"},
+	"sum_signer":      {"Подписант", "Signer"},
+	"sum_rep":         {"%s; доверенность %s, доверитель %s", "%s; power of attorney %s, principal %s"},
 	"footer":          {"Проверка выполнена программой podpis по ETSI EN 319 102-1. Протокол является визуализацией результата проверки и не заменяет электронный документ.", "Checked by podpis following ETSI EN 319 102-1. This report shows the result of the check; it does not replace the electronic document."},
 }
