@@ -179,9 +179,19 @@ func (c *revChecker) status(s *SignatureReport, cert, issuer *pki.Certificate, a
 	return answer{}, false
 }
 
+// maxURLs bounds the OCSP responders and the CRL points tried per
+// certificate: a hostile certificate naming a thousand slow servers costs at
+// most this many fetch timeouts of each kind.
+const maxURLs = 3
+
+// httpURLs returns the first maxURLs http and https URLs of list (LDAP and
+// other schemes are not fetched).
 func httpURLs(list []string) []string {
 	var out []string
 	for _, u := range list {
+		if len(out) == maxURLs {
+			break
+		}
 		if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
 			out = append(out, u)
 		}

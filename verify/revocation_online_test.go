@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -382,5 +383,34 @@ func TestOnlineResponderRevocation(t *testing.T) {
 	if s.Code != CodeOK || len(s.RevocationEvidence) != 2 || !strings.Contains(s.RevocationEvidence[0].Error, "responder \"OCSP без nocheck\" was revoked") ||
 		s.RevocationEvidence[1].Source != "crl" {
 		t.Fatalf("revoked responder: %s %s %+v", s.Code, s.Detail, s.RevocationEvidence)
+	}
+}
+
+// A certificate naming many servers that do not answer costs at most
+// maxURLs fetches of each kind.
+func TestOnlineManyURLs(t *testing.T) {
+	o := newOnline(t)
+	var hits atomic.Int64
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "no", http.StatusServiceUnavailable)
+	}))
+	defer dead.Close()
+	var urls []string
+	for i := range 50 {
+		urls = append(urls, fmt.Sprintf("%s/%d", dead.URL, i))
+	}
+	serial, _ := pki.RandomSerial(nil)
+	der, err := pki.CreateCertificate(&pki.Template{SerialNumber: serial, Subject: o.p.Signer.Cert.SubjectName,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), OCSPServer: urls, CRLDistributionPoints: urls},
+		o.p.CA.Cert, o.p.Signer.Key.Public(), o.p.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := pki.ParseCertificate(der)
+	sig, _ := cms.Sign(bytes.NewReader(content), cms.SignerConfig{Signer: o.p.Signer.Key, Certificate: cert}, cms.SignOptions{Detached: true})
+	s := run(t, sig, content, Options{Roots: o.roots, Online: true}).Signatures[0]
+	if s.Code != CodeRevocationUnavailable || hits.Load() != 2*maxURLs || len(s.RevocationEvidence) != 2*maxURLs {
+		t.Fatalf("%s after %d fetches, %d evidence entries", s.Code, hits.Load(), len(s.RevocationEvidence))
 	}
 }
