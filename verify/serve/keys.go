@@ -89,9 +89,9 @@ func OpenKeyStore(ctx context.Context, dsn string) (*KeyStore, error) {
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
 			return nil, fmt.Errorf("serve: %w", err)
 		}
-		f, err := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
-		if err != nil {
-			return nil, fmt.Errorf("serve: %w", err)
+		f, ferr := os.OpenFile(dsn, os.O_RDWR|os.O_CREATE, 0o600)
+		if ferr != nil {
+			return nil, fmt.Errorf("serve: %w", ferr)
 		}
 		f.Close()
 		// The registry's settings (mchd/registry.Open): WAL, a writer
