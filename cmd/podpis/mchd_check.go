@@ -34,7 +34,7 @@ func newMCHDCheckCmd() *cobra.Command {
   1. the XSD and the format's rules;
   2. the detached signature (--sig) over the exact bytes of the file;
   3. the signer's certificate: qualified, chained to --trust, valid at the
-     signing time (with --crl, not revoked);
+     signing time (with --crl or --online, not revoked);
   4. the signer is the principal's head (ИНН ЮЛ / ОГРН, СНИЛС / ИНН);
   5. the term at the validation time (--at, default now; days in Moscow time);
   6. the registry status (--db or $PODPIS_MCHD_DB; the check is journalled
@@ -66,12 +66,13 @@ undecided; 2: could not check.`,
 	fl.StringVar(&f.power, "power", "", "power code to ask about (with --representative)")
 	fl.StringVar(&f.representative, "representative", "", "certificate of the person who would sign by the POA (with --power)")
 	addOptionalDBFlag(cmd, &f.db, "МЧД registry to ask for the status (MCHD_REVOKED) and to journal the check in")
-	fl.StringArrayVar(&f.trust, "trust", nil, "trusted root certificates (PEM or DER); repeatable")
+	fl.StringArrayVar(&f.trust, "trust", nil, "trust anchors: certificate file (PEM/DER), directory, or the ministry's TSL.xml; repeatable")
 	fl.StringArrayVar(&f.crls, "crl", nil, "revocation list (PEM or DER); repeatable")
 	fl.StringArrayVar(&f.certs, "certs", nil, "more certificates: intermediates or the signer's; repeatable")
 	fl.StringVar(&f.at, "at", "", "validation time (RFC 3339 or YYYY-MM-DD); default now")
 	fl.StringVar(&f.format, "format", "text", "report format: text or json")
 	fl.StringVar(&f.lang, "lang", "ru", "language of the text report: ru or en")
+	addRevocationFlags(cmd, &f.verifyFlags)
 	return cmd
 }
 
