@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,10 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// a4MediaBox matches an A4 page, 595.28 × 841.89 points (ISO 216), which
+// Chromium writes as 594.96 × 841.92 (whole CSS pixels).
+var a4MediaBox = regexp.MustCompile(`/MediaBox \[0 0 59[45]\.\d* 841\.\d*\]`)
+
 // layout is what the browser measured.
 type layout struct {
 	DocWidth, ViewWidth float64
@@ -210,11 +215,22 @@ func TestHTMLInChromium(t *testing.T) {
 		if len(png) < 1000 || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 			t.Errorf("%s: no screenshot", c.name)
 		}
+		// Printed, the page takes the A4 size of its @page rule.
+		printed, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize(), chromedp.PDFPrintBackground()))
+		if err != nil {
+			t.Fatalf("%s: printing: %v", c.name, err)
+		}
+		if !bytes.HasPrefix(printed, []byte("%PDF-")) || !a4MediaBox.Match(printed) {
+			t.Errorf("%s: the printout is not on A4 paper", c.name)
+		}
 		if shots != "" {
 			if err := os.WriteFile(filepath.Join(shots, c.name+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(shots, c.name+".html"), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(shots, c.name+".pdf"), printed, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
