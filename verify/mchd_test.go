@@ -193,6 +193,17 @@ func TestMCHDJointHeads(t *testing.T) {
 	wantMCHD(t, f.check(t, f.file(t, d, f.p.Signer), MCHDOptions{}), TotalPassed, CodeOK)
 }
 
+// A certificate without the qualified-certificate extensions (the test CA's
+// own) does not sign a POA (FORMAT.md §8.2, FACTS §6.2).
+func TestMCHDNotQualified(t *testing.T) {
+	f := newMCHDFixture(t)
+	if qualified(f.p.CA.Cert) || !qualified(f.p.Signer.Cert) {
+		t.Fatal("devpki's CA should lack, and its Signer carry, the qualified-certificate extensions")
+	}
+	rep := f.check(t, f.file(t, f.poa(t, today(), 30), f.p.CA), MCHDOptions{})
+	wantMCHD(t, rep, TotalFailed, CodeMCHDNotQualified)
+}
+
 func TestMCHDTampered(t *testing.T) {
 	f := newMCHDFixture(t)
 	file := f.file(t, f.poa(t, today(), 365), f.p.Signer)
