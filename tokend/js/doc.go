@@ -1,0 +1,12 @@
+// Package js holds tokend.js, the page-side client of tokend: an ES module
+// with no build step and JSDoc types (issue 9, "tokend/js";
+// shared/spec/tokend/ANCHORS.md §6 item 8). Source is the file, embedded so
+// that a Go site can serve it (examples/login does).
+package js
+
+import _ "embed"
+
+// Source is tokend.js.
+//
+//go:embed tokend.js
+var Source []byte

@@ -1,0 +1,251 @@
+// tokend.js — the page-side client of tokend, the local daemon that lets a
+// login page use the person's GOST token. An ES module with no build step:
+//
+//   import { Tokend } from "/static/tokend.js";
+//   const tokend = new Tokend();            // http://127.0.0.1:24712
+//   const { authToken } = await tokend.authenticate(nonceFromServer);
+//   // POST authToken to the site's server, which checks it with tokend/validate.
+//
+// Browser rules it is built around (shared/spec/tokend/ANCHORS.md §3, §6 item
+// 8): an https page may call http://127.0.0.1 (loopback is potentially
+// trustworthy, so no mixed-content block), but Chromium 142+ and Firefox ask
+// the person for the "loopback-network" permission (earlier
+// "local-network-access") per site. A refused request never reaches the
+// daemon and fails like a dead server, so this client checks the permission
+// state and tells the two apart: LOOPBACK_PERMISSION_DENIED,
+// DAEMON_UNREACHABLE, ORIGIN_NOT_ALLOWED. Make the first call from a click
+// (a user gesture), not on page load. In an iframe the frame needs
+// allow="loopback-network".
+//
+// The PIN never passes through the page: tokend asks for it in its own
+// dialog. The origin bound into the login token is the browser's Origin
+// header; nothing here can change it.
+
+/** Protocol version this client speaks (tokend.Protocol). */
+export const PROTOCOL = "1";
+
+/** The daemon's default port (tokend.DefaultPort). */
+export const DEFAULT_PORT = 24712;
+
+/**
+ * Instructions shown for LOOPBACK_PERMISSION_DENIED, Russian and English.
+ * @type {{ru: string, en: string}}
+ */
+export const PERMISSION_HELP = {
+  ru: "Браузер не разрешил этому сайту обращаться к программам на вашем компьютере. " +
+    "Нажмите на значок слева от адреса сайта, откройте «Настройки сайтов» и разрешите " +
+    "«Приложения на этом устройстве» (loopback-network), затем повторите вход.",
+  en: "The browser does not let this site talk to apps on this device. Click the icon left of " +
+    "the address, open the site settings, allow \"Apps on this device\" (loopback-network), " +
+    "then try again.",
+};
+
+/**
+ * An error from tokend or from this client.
+ * code is stable: LOOPBACK_PERMISSION_DENIED, DAEMON_UNREACHABLE,
+ * ORIGIN_NOT_ALLOWED, VERSION_MISMATCH, NO_TOKEN, NO_CERTIFICATE,
+ * CERTIFICATE_UNUSABLE, PIN_INCORRECT, PIN_LOCKED, USER_CANCELLED,
+ * USER_TIMEOUT, TOKEN_REMOVED, OPERATION_PENDING, BAD_NONCE, INSECURE_CONTEXT, …
+ */
+export class TokendError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{retriesLeft?: number, requestId?: string, status?: number}} [extra]
+   */
+  constructor(code, message, extra = {}) {
+    super(message);
+    this.name = "TokendError";
+    /** @type {string} */ this.code = code;
+    /** @type {number|undefined} */ this.retriesLeft = extra.retriesLeft;
+    /** @type {string|undefined} */ this.requestId = extra.requestId;
+    /** @type {number|undefined} */ this.status = extra.status;
+  }
+}
+
+/**
+ * @typedef {Object} Filter
+ * @property {string[]} [keyUsage]    e.g. ["digitalSignature"]
+ * @property {string[]} [extKeyUsage] dotted OIDs
+ * @property {string}   [issuer]      substring of the issuer's name
+ * @property {string[]} [algorithm]   "GOST3410_2012_256" | "GOST3410_2012_512"
+ * @property {boolean}  [validOnly]
+ */
+
+/**
+ * @typedef {Object} Certificate
+ * @property {string} id  hex SHA-256 of the DER; pass it to authenticate
+ * @property {string} certificate base64 DER
+ * @property {string} subject
+ * @property {string} issuer
+ * @property {string} notBefore
+ * @property {string} notAfter
+ * @property {string} algorithm
+ * @property {string} token
+ * @property {boolean} usable
+ * @property {string} [reason] why it cannot be used
+ */
+
+/**
+ * @typedef {Object} AuthToken
+ * @property {string} unverifiedCertificate
+ * @property {string} algorithm
+ * @property {string} signature
+ * @property {string} format
+ * @property {string} appVersion
+ */
+
+export class Tokend {
+  /**
+   * @param {{port?: number, host?: string, timeout?: number}} [opts]
+   *   timeout in milliseconds for one request (default 130 000: the daemon's
+   *   own 2-minute limit for the person plus a margin)
+   */
+  constructor(opts = {}) {
+    const host = opts.host || "127.0.0.1";
+    const port = opts.port || DEFAULT_PORT;
+    /** @type {string} */ this.base = `http://${host.includes(":") ? `[${host}]` : host}:${port}/v${PROTOCOL}/`;
+    /** @type {number} */ this.timeout = opts.timeout || 130000;
+    /** @type {number} */ this._seq = 0;
+  }
+
+  /**
+   * The browser's loopback permission for this page: "granted", "denied",
+   * "prompt", or "unknown" where the browser has no such permission.
+   * @returns {Promise<string>}
+   */
+  async permission() {
+    if (!navigator.permissions || !navigator.permissions.query) return "unknown";
+    for (const name of ["loopback-network", "local-network-access"]) {
+      try {
+        const st = await navigator.permissions.query({ name: /** @type {any} */ (name) });
+        return st.state;
+      } catch (e) {
+        // Not a permission this browser knows: try the next name.
+      }
+    }
+    return "unknown";
+  }
+
+  /**
+   * Daemon status: protocol version, tokens present.
+   * @returns {Promise<{protocol: string, appVersion: string, tokens: Object[]}>}
+   */
+  status() {
+    return this._call("status", {});
+  }
+
+  /**
+   * Certificates on the present tokens.
+   * @param {Filter} [filter]
+   * @returns {Promise<Certificate[]>}
+   */
+  async certificates(filter) {
+    const res = await this._call("certificates", filter ? { filter } : {});
+    return res.certificates;
+  }
+
+  /**
+   * Log in: the daemon shows the person this site's origin and the
+   * certificate, asks for the PIN in its own dialog and returns the login
+   * token for the site's server.
+   * @param {string} nonce the nonce the site's server issued (44–128 base64 characters)
+   * @param {{certificate?: string, requestId?: string}} [opts]
+   * @returns {Promise<{authToken: AuthToken, requestId: string}>}
+   */
+  authenticate(nonce, opts = {}) {
+    /** @type {Object<string, string>} */
+    const body = { nonce, requestId: opts.requestId || this._id() };
+    if (opts.certificate) body.certificate = opts.certificate;
+    return this._call("authenticate", body);
+  }
+
+  /**
+   * Cancel an operation of this page that is waiting for the person.
+   * @param {string} requestId
+   */
+  cancel(requestId) {
+    return this._call("cancel", { target: requestId });
+  }
+
+  _id() {
+    this._seq++;
+    const r = new Uint8Array(6);
+    crypto.getRandomValues(r);
+    return "js-" + Array.from(r, (b) => b.toString(16).padStart(2, "0")).join("") + "-" + this._seq;
+  }
+
+  /**
+   * @param {string} op
+   * @param {Object} body
+   */
+  async _call(op, body) {
+    if (typeof window !== "undefined" && window.isSecureContext === false) {
+      throw new TokendError("INSECURE_CONTEXT", "tokend works only from https pages (or http://localhost in development)");
+    }
+    const perm = await this.permission();
+    if (perm === "denied") {
+      throw new TokendError("LOOPBACK_PERMISSION_DENIED", PERMISSION_HELP.ru + "\n" + PERMISSION_HELP.en);
+    }
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), this.timeout);
+    let resp;
+    try {
+      resp = await fetch(this.base + op, /** @type {RequestInit} */ ({
+        method: "POST",
+        mode: "cors",
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+        headers: { "Content-Type": "application/json", "Tokend-Protocol": PROTOCOL },
+        body: JSON.stringify(body),
+        signal: ctl.signal,
+        // Chromium's Local Network Access: mark the request as aimed at loopback.
+        targetAddressSpace: "loopback",
+      }));
+    } catch (e) {
+      clearTimeout(timer);
+      throw await this._diagnose(op, perm, e);
+    }
+    clearTimeout(timer);
+    let data;
+    try {
+      data = await resp.json();
+    } catch (e) {
+      throw new TokendError("DAEMON_UNREACHABLE", "the answer on the tokend port is not tokend's", { status: resp.status });
+    }
+    if (!resp.ok || data.error) {
+      const err = data.error || {};
+      throw new TokendError(err.code || "INTERNAL_ERROR", err.message || `HTTP ${resp.status}`,
+        { retriesLeft: err.retriesLeft, requestId: data.requestId, status: resp.status });
+    }
+    return data;
+  }
+
+  /**
+   * A fetch that failed without an answer: the browser refused (permission),
+   * the daemon refused to share its answer with this origin (not allowed:
+   * only /status answers such origins, with ORIGIN_NOT_ALLOWED), or nothing
+   * listens.
+   * @param {string} op
+   * @param {string} perm
+   * @param {any} cause
+   */
+  async _diagnose(op, perm, cause) {
+    if (cause && cause.name === "AbortError") {
+      return new TokendError("USER_TIMEOUT", "no answer from tokend in time");
+    }
+    if (op !== "status") {
+      try {
+        await this._call("status", {});
+      } catch (e) {
+        if (e instanceof TokendError && e.code !== "DAEMON_UNREACHABLE") return e;
+      }
+    }
+    if (perm === "prompt" || perm === "denied") {
+      return new TokendError("LOOPBACK_PERMISSION_DENIED", PERMISSION_HELP.ru + "\n" + PERMISSION_HELP.en);
+    }
+    return new TokendError("DAEMON_UNREACHABLE",
+      "tokend is not running on this computer (start it: tokend run, or see tokend doctor)");
+  }
+}
