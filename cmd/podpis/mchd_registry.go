@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -16,14 +17,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/internal/atomicfile"
+	"github.com/podpis/podpis/mchd"
 	"github.com/podpis/podpis/mchd/registry"
 	"github.com/podpis/podpis/sign"
 )
 
 // mchdRegistryCmds are the registry subcommands of `podpis mchd`: list,
-// revoke, journal, import (FORMAT.md §10).
+// revoke, journal, import, export (FORMAT.md §10).
 func mchdRegistryCmds() []*cobra.Command {
-	return []*cobra.Command{newMCHDListCmd(), newMCHDRevokeCmd(), newMCHDJournalCmd(), newMCHDImportCmd()}
+	return []*cobra.Command{newMCHDListCmd(), newMCHDRevokeCmd(), newMCHDJournalCmd(), newMCHDImportCmd(), newMCHDExportCmd()}
 }
 
 // outputFlags are --format and --lang, checked as `podpis verify` does.
@@ -437,5 +440,68 @@ not import (bad XML, a GUID already in the registry).`,
 	addDBFlag(cmd, &db)
 	cmd.Flags().StringVar(&xmlFile, "xml", "", "the power of attorney (EMCHD_1 XML)")
 	cmd.Flags().StringVar(&sigFile, "sig", "", "its detached signature")
+	return cmd
+}
+
+func newMCHDExportCmd() *cobra.Command {
+	var db, guid, dir string
+	cmd := &cobra.Command{
+		Use:   "export --guid GUID --out DIR [--db DSN]",
+		Short: "Write a power of attorney from the registry to files, byte for byte",
+		Long: `Write a power of attorney from the МЧД registry into DIR exactly as it is
+stored — the bytes that were signed, never re-serialised: ИдФайл.xml, and
+when signed ИдФайл.sig (the detached CMS); for a POA revoked by its
+principal also ИдФайл.revocation.txt and ИдФайл.revocation.sig (the
+revocation statement and the principal's signature over it). Existing files
+of those names are replaced. The file names are printed, one per line.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if guid == "" || dir == "" {
+				return errors.New("mchd export needs --guid and --out")
+			}
+			r, err := openRegistry(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			rec, err := r.Get(cmd.Context(), guid)
+			if err != nil {
+				return err
+			}
+			doc, err := mchd.Parse(rec.XML)
+			if err != nil {
+				return fmt.Errorf("stored POA %s: %w", rec.GUID, err)
+			}
+			base := doc.FileID
+			if base == "" || strings.ContainsAny(base, `/\`) || base == "." || base == ".." {
+				base = rec.GUID
+			}
+			type file struct {
+				ext  string
+				data []byte
+			}
+			files := []file{{".xml", rec.XML}, {".sig", rec.Signature}}
+			if rv := rec.Revocation; rv != nil && rv.Statement != nil {
+				files = append(files, file{".revocation.txt", rv.Statement}, file{".revocation.sig", rv.Signature})
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+			for _, f := range files {
+				if f.data == nil {
+					continue
+				}
+				name := filepath.Join(dir, base+f.ext)
+				if err := atomicfile.WriteFile(name, f.data, 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), name)
+			}
+			return nil
+		},
+	}
+	addDBFlag(cmd, &db)
+	cmd.Flags().StringVar(&guid, "guid", "", "GUID (НомДовер) of the POA")
+	cmd.Flags().StringVar(&dir, "out", "", "directory to write the files into")
 	return cmd
 }
