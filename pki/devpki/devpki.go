@@ -29,7 +29,6 @@ import (
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/ruid"
-	"github.com/podpis/podpis/sign/softkey"
 )
 
 // Party is one key pair with its certificate.
@@ -273,7 +272,7 @@ func qualified(start time.Time, t *pki.Template) *pki.Template {
 
 // LoadCA reads the CA of a PKI written by WriteDir.
 func LoadCA(dir string) (Party, error) {
-	key, err := softkey.LoadPrivateKey(filepath.Join(dir, "ca.key"))
+	key, err := loadKey(filepath.Join(dir, "ca.key"))
 	if err != nil {
 		return Party{}, err
 	}
@@ -368,7 +367,7 @@ func (p *PKI) WriteDir(dir string, force bool) error {
 		if err := atomicfile.WriteFile(filepath.Join(dir, x.name+".pem"), pemCert(x.party.Cert.Raw), 0o644); err != nil {
 			return err
 		}
-		if err := softkey.SavePrivateKey(filepath.Join(dir, x.name+".key"), x.party.Key); err != nil {
+		if err := saveKey(filepath.Join(dir, x.name+".key"), x.party.Key); err != nil {
 			return err
 		}
 	}

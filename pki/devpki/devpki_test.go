@@ -101,17 +101,37 @@ func TestWriteDir(t *testing.T) {
 	if err := p2.WriteDir(dir, true); err != nil {
 		t.Fatal(err)
 	}
+	// The keys read back as written: one PKCS#8 "PRIVATE KEY" block each.
+	ca, err := LoadCA(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ca.Key.Public().(*gost3410.PublicKey).Equal(p2.CA.Cert.PublicKey) {
+		t.Fatal("ca.key read back is not the CA's key")
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "ca.key"))
+	if !strings.HasPrefix(string(raw), "-----BEGIN PRIVATE KEY-----\n") || strings.Count(string(raw), "-----BEGIN") != 1 {
+		t.Fatalf("ca.key is not one PKCS#8 PEM block:\n%.40s", raw)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.key"), pemCert(p2.CA.Cert.Raw), 0o600)
+	if _, err := loadKey(filepath.Join(dir, "bad.key")); err == nil || !strings.Contains(err.Error(), `want "PRIVATE KEY"`) {
+		t.Fatalf("a certificate as a key: %v", err)
+	}
 
 	// OpenSSL accepts the chain and the CRL.
 	osslgost.Require(t)
-	ca := filepath.Join(dir, "ca.pem")
+	caFile := filepath.Join(dir, "ca.pem")
 	for _, leaf := range []string{"signer.pem", "person.pem", "tsa.pem"} {
-		out := osslgost.Run(t, nil, "verify", "-CAfile", ca, filepath.Join(dir, leaf))
+		out := osslgost.Run(t, nil, "verify", "-CAfile", caFile, filepath.Join(dir, leaf))
 		if !strings.Contains(string(out), ": OK") {
 			t.Errorf("openssl verify %s: %s", leaf, out)
 		}
 	}
-	if out, err := osslgost.Try(t, nil, "crl", "-in", filepath.Join(dir, "crl.pem"), "-CAfile", ca, "-noout"); err != nil {
+	if out, err := osslgost.Try(t, nil, "crl", "-in", filepath.Join(dir, "crl.pem"), "-CAfile", caFile, "-noout"); err != nil {
 		t.Errorf("openssl crl: %v %s", err, out)
+	}
+	// and reads the private keys (its GOST engine's PKCS#8 form, FACTS §4.2).
+	if out, err := osslgost.Try(t, nil, "pkey", "-in", filepath.Join(dir, "signer.key"), "-noout"); err != nil {
+		t.Errorf("openssl pkey signer.key: %v %s", err, out)
 	}
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/ocsp"
-	"github.com/podpis/podpis/sign/softkey"
 )
 
 // StateFile is the file in a PKI directory that records the revocations and
@@ -226,7 +225,7 @@ func (h *Handler) material() (*material, error) {
 }
 
 func loadParty(dir, name string) (Party, error) {
-	key, err := softkey.LoadPrivateKey(filepath.Join(dir, name+".key"))
+	key, err := loadKey(filepath.Join(dir, name+".key"))
 	if err != nil {
 		return Party{}, err
 	}
