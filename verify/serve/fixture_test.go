@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -30,6 +31,14 @@ import (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	pgtest.Stop()
+	if code == 0 {
+		// Every answer the tests saw against the OpenAPI document
+		// (openapi_test.go), when every test ran.
+		if err := checkObserved(); err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL: openapi.json:", err)
+			code = 1
+		}
+	}
 	os.Exit(code)
 }
 
@@ -181,7 +190,7 @@ func newEnv(t testing.TB, edit func(*Config)) *env {
 	if e.srv, err = New(cfg); err != nil {
 		t.Fatal(err)
 	}
-	e.ts = httptest.NewServer(e.srv)
+	e.ts = httptest.NewServer(observe(e.srv))
 	t.Cleanup(e.ts.Close)
 	return e
 }
