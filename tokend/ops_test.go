@@ -18,13 +18,13 @@ import (
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/tokend/authtoken"
-	"github.com/podpis/podpis/tokend/internal/tokentest"
 	"github.com/podpis/podpis/tokend/pinentry"
+	"github.com/podpis/podpis/tokend/tokendtest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	tokentest.Cleanup()
+	tokendtest.Cleanup()
 	os.Exit(code)
 }
 
@@ -39,7 +39,7 @@ type scriptedPinentry struct {
 }
 
 func newPinentry(t *testing.T) *scriptedPinentry {
-	return &scriptedPinentry{prog: &pinentry.Program{Path: tokentest.Pinentry(t)}, log: filepath.Join(t.TempDir(), "pinentry.log")}
+	return &scriptedPinentry{prog: &pinentry.Program{Path: tokendtest.Pinentry(t)}, log: filepath.Join(t.TempDir(), "pinentry.log")}
 }
 
 // set makes the next dialogs answer with mode and pin (see testpinentry)
@@ -59,12 +59,12 @@ func (p *scriptedPinentry) commands(t *testing.T) string {
 
 // tokenServer starts a daemon over a fresh GOST test token holding a
 // 256-bit key (and a 512-bit one when two is set).
-func tokenServer(t *testing.T, cfg Config) (*Server, *tokentest.Token, *scriptedPinentry, *logBuffer) {
+func tokenServer(t *testing.T, cfg Config) (*Server, *tokendtest.Token, *scriptedPinentry, *logBuffer) {
 	t.Helper()
-	tk := tokentest.New(t, 1)
+	tk := tokendtest.New(t, 1)
 	tk.Key(0, "auth", gost3410.TC26256A)
 	pe := newPinentry(t)
-	pe.set("", tokentest.PIN, "")
+	pe.set("", tokendtest.PIN, "")
 	cfg.Origins = append(cfg.Origins, portal)
 	cfg.Modules = []string{tk.Module}
 	cfg.Pinentry = pe.prog
@@ -250,7 +250,7 @@ func TestAuthenticate(t *testing.T) {
 	if !strings.Contains(cmds, "SETDESC Сайт https://portal.example просит войти") || !strings.Contains(cmds, cert.SubjectName.PersonName()) || !strings.Contains(cmds, "GETPIN") {
 		t.Errorf("dialog:\n%s", cmds)
 	}
-	if strings.Contains(logs.String(), tokentest.PIN) || strings.Contains(logs.String(), nonce) {
+	if strings.Contains(logs.String(), tokendtest.PIN) || strings.Contains(logs.String(), nonce) {
 		t.Error("the PIN or the nonce reached the log")
 	}
 
@@ -275,7 +275,7 @@ func TestAuthenticate(t *testing.T) {
 	if _, r := authenticate(t, s, portal, map[string]any{"nonce": nonce, "certificate": strings.Repeat("0", 64)}); r.code != CodeNoCertificate {
 		t.Errorf("unknown certificate: %d %s", r.status, r.body)
 	}
-	pe.set("", tokentest.PIN, "")
+	pe.set("", tokendtest.PIN, "")
 	if _, r := authenticate(t, s, "https://evil.example", map[string]any{"nonce": nonce}); r.code != CodeOriginNotAllowed {
 		t.Errorf("foreign origin: %d %s", r.status, r.body)
 	}
@@ -330,7 +330,7 @@ func TestWrongPIN(t *testing.T) {
 			t.Errorf("locked: %+v", c)
 		}
 	}
-	pe.set("", tokentest.PIN, "")
+	pe.set("", tokendtest.PIN, "")
 	if _, r := authenticate(t, s, portal, map[string]any{"nonce": nonce}); r.code != CodeNoCertificate && r.code != CodePINLocked {
 		t.Errorf("locked token: %d %s", r.status, r.body)
 	}
@@ -380,7 +380,7 @@ func TestTimeoutCancelAndConcurrency(t *testing.T) {
 	}
 
 	// The token pulled out while the dialog is open.
-	pe.set("", tokentest.PIN, "400ms")
+	pe.set("", tokendtest.PIN, "400ms")
 	wg.Add(1)
 	var removed apiResult
 	go func() {
@@ -397,7 +397,7 @@ func TestTimeoutCancelAndConcurrency(t *testing.T) {
 		t.Errorf("token removed: %d %s", removed.status, removed.body)
 	}
 	tk.Insert(0)
-	pe.set("", tokentest.PIN, "")
+	pe.set("", tokendtest.PIN, "")
 	if _, r := authenticate(t, s, portal, map[string]any{"nonce": nonce}); r.status != 200 {
 		t.Errorf("after re-insertion: %d %s", r.status, r.body)
 	}

@@ -22,9 +22,9 @@ import (
 
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/tokend"
-	"github.com/podpis/podpis/tokend/internal/tokentest"
 	"github.com/podpis/podpis/tokend/js"
 	"github.com/podpis/podpis/tokend/pinentry"
+	"github.com/podpis/podpis/tokend/tokendtest"
 	"github.com/podpis/podpis/tokend/validate"
 )
 
@@ -34,7 +34,7 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	tokentest.Cleanup()
+	tokendtest.Cleanup()
 	os.Exit(code)
 }
 
@@ -73,7 +73,7 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	tokentest.Require(t, "Chromium (Debian chromium)", false)
+	tokendtest.Require(t, "Chromium (Debian chromium)", false)
 	return ""
 }
 
@@ -102,7 +102,7 @@ type result struct {
 
 func TestBrowserLogin(t *testing.T) {
 	exe := chromium(t)
-	tk := tokentest.New(t, 1)
+	tk := tokendtest.New(t, 1)
 	tk.Key(0, "auth", gost3410.TC26256A)
 	good, evil := portal(), portal()
 	defer good.Close()
@@ -114,7 +114,7 @@ func TestBrowserLogin(t *testing.T) {
 	logs := &logCounter{}
 	s, err := tokend.New(tokend.Config{
 		Origins: []string{goodOrigin}, Modules: []string{tk.Module},
-		Pinentry: &pinentry.Program{Path: tokentest.Pinentry(t), Env: append(os.Environ(), "TESTPINENTRY_PIN="+tokentest.PIN)},
+		Pinentry: &pinentry.Program{Path: tokendtest.Pinentry(t), Env: append(os.Environ(), "TESTPINENTRY_PIN="+tokendtest.PIN)},
 		Logger:   slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	if err != nil {

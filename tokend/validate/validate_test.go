@@ -26,14 +26,14 @@ import (
 	"github.com/podpis/podpis/pki/devpki"
 	"github.com/podpis/podpis/tokend"
 	"github.com/podpis/podpis/tokend/authtoken"
-	"github.com/podpis/podpis/tokend/internal/tokentest"
 	"github.com/podpis/podpis/tokend/pinentry"
+	"github.com/podpis/podpis/tokend/tokendtest"
 	"github.com/podpis/podpis/tokend/validate"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	tokentest.Cleanup()
+	tokendtest.Cleanup()
 	os.Exit(code)
 }
 
@@ -43,18 +43,18 @@ const site = "https://portal.example"
 // 512-bit key, answering the PIN through the scripted pinentry.
 type daemon struct {
 	s  *tokend.Server
-	tk *tokentest.Token
+	tk *tokendtest.Token
 	id map[string]string // algorithm → certificate id
 }
 
 func newDaemon(t *testing.T) *daemon {
-	tk := tokentest.New(t, 1)
+	tk := tokendtest.New(t, 1)
 	c256 := tk.Key(0, "a256", gost3410.TC26256A)
 	c512 := tk.Key(0, "a512", gost3410.TC26512A)
-	env := append(os.Environ(), "TESTPINENTRY_PIN="+tokentest.PIN)
+	env := append(os.Environ(), "TESTPINENTRY_PIN="+tokendtest.PIN)
 	s, err := tokend.New(tokend.Config{
 		Origins: []string{site}, Modules: []string{tk.Module},
-		Pinentry: &pinentry.Program{Path: tokentest.Pinentry(t), Env: env},
+		Pinentry: &pinentry.Program{Path: tokendtest.Pinentry(t), Env: env},
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

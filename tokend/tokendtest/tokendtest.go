@@ -1,12 +1,14 @@
-// Package tokentest gives tokend's tests real parts: the GOST test token of
-// testdata/gosttoken (a PKCS#11 module in C over OpenSSL's GOST engine, built
-// with its Makefile as sign/pkcs11's tests build it), keys generated on it
+// Package tokendtest gives the tests of tokend, and of sites in this
+// repository that use it (examples/login), real parts: the GOST test token
+// of testdata/gosttoken (a PKCS#11 module in C over OpenSSL's GOST engine,
+// built from the source tree with its Makefile, as sign/pkcs11's tests build
+// it), keys generated on it
 // with certificates from a pki/devpki test CA, and the scripted pinentry of
 // tokend/pinentry/internal/testpinentry.
 //
 // Tools that are missing fail the test when the CI environment variable is
 // set and skip it otherwise.
-package tokentest
+package tokendtest
 
 import (
 	"context"
@@ -46,7 +48,7 @@ func Require(t testing.TB, what string, ok bool) {
 // root is the repository root, found from this file's path.
 func root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 var built struct {
