@@ -204,8 +204,20 @@ type file struct {
 // multipartBody encodes files (and power, when set) as multipart/form-data.
 func multipartBody(t testing.TB, power string, files ...file) ([]byte, string) {
 	t.Helper()
+	return multipartBodyBoundary(t, "", power, files...)
+}
+
+// multipartBodyBoundary is multipartBody with a given boundary (random when
+// empty).
+func multipartBodyBoundary(t testing.TB, boundary, power string, files ...file) ([]byte, string) {
+	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
+	if boundary != "" {
+		if err := mw.SetBoundary(boundary); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, f := range files {
 		w, err := mw.CreateFormFile("file", f.name)
 		if err != nil {
