@@ -3,6 +3,7 @@ package bulk
 import (
 	"html/template"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -57,8 +58,9 @@ type bulkPage struct {
 }
 
 // WriteHTML writes a batch as one self-contained HTML page (inline CSS, no
-// script): the summary table, then one row per record with its outcome, the
-// reason code in words and the signers; in lang (Russian when empty).
+// script): the summary table, then one row per record, in the order of their
+// IDs, with its outcome, the reason code in words and the signers; in lang
+// (Russian when empty).
 func WriteHTML(w io.Writer, recs []Record, sum *Summary, lang verify.Lang) error {
 	l := 0
 	if lang == verify.English {
@@ -82,8 +84,13 @@ func WriteHTML(w io.Writer, recs []Record, sum *Summary, lang verify.Lang) error
 		}
 	}
 	pg.Summary = append(pg.Summary, bulkSumRow{L("s_errors"), sum.Errors, "unknown", false}, bulkSumRow{L("s_total"), sum.Total(), "", false})
+	// In the order of the entries' names, whatever order they finished in.
+	sorted := make([]*Record, len(recs))
 	for i := range recs {
-		r := &recs[i]
+		sorted[i] = &recs[i]
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+	for i, r := range sorted {
 		row := bulkRow{N: i + 1, Files: r.ID, Outcome: L(r.Outcome), Class: outcomeClass(r.Outcome), Signers: strings.Join(r.Signers, ", ")}
 		switch {
 		case r.Error != "":
@@ -129,7 +136,8 @@ td.chip.ok { background: var(--ok-bg); } td.chip.bad { background: var(--bad-bg)
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 8.5pt; }
 .detail { color: var(--muted); font-size: 8.5pt; }
 .warn { color: var(--bad); font-weight: bold; }
-.entries col.n { width: 10mm; } .entries col.o { width: 30mm; }
+.entries col.n { width: 11mm; } .entries col.o { width: 37mm; } .entries col.s { width: 42mm; }
+td.chip { white-space: nowrap; }
 .foot { margin-top: 6mm; color: var(--muted); font-size: 8.5pt; border-top: 1px solid var(--rule); padding-top: 2mm; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 @page { size: A4; margin: 12mm; }
@@ -144,7 +152,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 {{range .Summary}}<tr class="{{if .Sub}}sub{{else if not .Class}}total{{end}}"><td class="{{.Class}}">{{.Label}}</td><td class="n">{{.N}}</td></tr>
 {{end}}</tbody></table>
 <h2>{{call .L "entries"}}</h2>
-<table class="entries"><colgroup><col class="n"><col><col class="o"><col><col></colgroup>
+<table class="entries"><colgroup><col class="n"><col><col class="o"><col><col class="s"></colgroup>
 <thead><tr><th>{{call .L "n"}}</th><th>{{call .L "files"}}</th><th>{{call .L "outcome"}}</th><th>{{call .L "reason"}}</th><th>{{call .L "signers"}}</th></tr></thead>
 <tbody>
 {{range .Rows}}<tr><td>{{.N}}</td><td>{{.Files}}</td><td class="chip {{.Class}}">{{.Outcome}}</td><td>{{if .Code}}<span class="code">{{.Code}}</span> {{.Reason}}{{end}}{{if .Detail}}<div class="detail">{{.Detail}}</div>{{end}}</td><td>{{.Signers}}</td></tr>
