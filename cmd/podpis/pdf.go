@@ -389,6 +389,11 @@ func pdfSign(cmd *cobra.Command, f pdfSignFlags) error {
 		return err
 	}
 	defer s.Close()
+	if st := opts.Stamp; st != nil {
+		// A long owner's name wraps: the frame grows to hold the text.
+		r := &st.Rect
+		r[3] = r[1] + max(r[3]-r[1], pdfsign.StampContent(s.Certificate()).Height(r[2]-r[0]))
+	}
 	out, err := pdfsign.SignBytes(cmd.Context(), data, s, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.in, err)

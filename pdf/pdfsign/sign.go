@@ -201,6 +201,9 @@ func signUpdate(ctx context.Context, data []byte, signer Signer, opts Options) (
 		if content.Certificate == "" && content.Owner == "" {
 			content = StampContent(signer.Certificate())
 		}
+		if need := content.Height(w); h < need-0.5 {
+			return nil, fmt.Errorf("pdfsign: the stamp's text needs %.0f mm of height, the rectangle has %.0f", need/pdf.Mm(1), h/pdf.Mm(1))
+		}
 		app := pdf.StampAppearance(content, w, h)
 		if d.intentNotRGB(catalog) {
 			app.Gray()

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/podpis/podpis/gost/gost3410"
@@ -145,4 +146,16 @@ func textBands(img image.Image, r image.Rectangle) []image.Rectangle {
 		bands = append(bands, cur)
 	}
 	return bands
+}
+
+// A rectangle too low for the stamp's text is refused; one tall enough for
+// a long owner's wrapped lines is taken.
+func TestStampHeight(t *testing.T) {
+	p := gostPKI(t, gost3410.TC26256A)
+	long := pdf.Stamp{Certificate: "01AB", Owner: strings.Repeat("Очень длинное наименование организации ", 4)}
+	w := pdf.Mm(85)
+	if _, err := SignBytes(t.Context(), minimalPDF(1, 0), p.signer, Options{Stamp: &Stamp{Rect: [4]float64{50, 50, 50 + w, 50 + pdf.Mm(30)}, Content: long}}); err == nil || !strings.Contains(err.Error(), "needs") {
+		t.Errorf("a low rectangle: %v", err)
+	}
+	mustSign(t, minimalPDF(1, 0), p, Options{Stamp: &Stamp{Rect: [4]float64{50, 50, 50 + w, 50 + long.Height(w)}, Content: long}})
 }
