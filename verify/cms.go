@@ -23,6 +23,21 @@ import (
 //
 // A Go error means the input is not a SignedData or could not be read; every
 // verdict on a signature is in the Report.
+//
+// Time (ETSI EN 319 102-1 §5.5, §5.6): the path and its revocation are
+// evaluated at opts.At (now when zero). Only a trusted signature timestamp
+// (CAdES-T) is a proof of existence (POE) of the signature, at its genTime:
+// a certificate that expired since is then checked at the POE (past signature
+// validation, §5.6.2.4, simplified to the signature timestamp), and a
+// revocation after the POE leaves the signature valid with a
+// REVOKED_AFTER_SIGNING warning. The signingTime attribute is the signer's
+// claim, not a POE: it never moves the validation time back — an expired
+// certificate without a timestamp is INDETERMINATE/OUT_OF_BOUNDS_NO_POE, and a
+// revocation before the validation time counts whatever the claim — and it is
+// only checked for consistency: a claim, or a POE, before the signer's
+// certificate was valid fails with NOT_YET_VALID (§5.5.4: the signature
+// cannot predate its certificate; a claim gets clockSkew of tolerance for the
+// signer's clock).
 func CMS(ctx context.Context, sig []byte, content io.Reader, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -101,6 +116,13 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 		s.Warnings = append(s.Warnings, Warning{CodeSigningTimeFromSigner,
 			"the signing time is the signer's own claim; no timestamp proves it"})
 	}
+	if !poe.IsZero() {
+		p := poe.UTC()
+		s.ProofOfExistence = &p
+	}
+	if signedBeforeCert(&s, r.Certificate, poe) {
+		return s
+	}
 	roots := opts.roots()
 	vopts := pki.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at}
 	chains, err := r.Certificate.Verify(vopts)
@@ -133,6 +155,29 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 	}
 	rc.check(&s, chain, at, signed)
 	return s
+}
+
+// signedBeforeCert fails s when the proof of existence poe, or the signer's
+// claimed signing time (give or take clockSkew), is before cert's notBefore:
+// a signature cannot have been made with a certificate not yet issued (EN 319
+// 102-1 §5.5.4, TOTAL-FAILED/NOT_YET_VALID).
+func signedBeforeCert(s *SignatureReport, cert *pki.Certificate, poe time.Time) bool {
+	if cert == nil {
+		return false
+	}
+	nb := cert.NotBefore.UTC().Format(time.RFC3339)
+	switch {
+	case !poe.IsZero() && poe.Before(cert.NotBefore):
+		s.Detail = fmt.Sprintf("the timestamp proves the signature existed at %s, before the signer's certificate was valid (from %s)",
+			poe.UTC().Format(time.RFC3339), nb)
+	case s.SigningTime != nil && s.SigningTime.Add(clockSkew).Before(cert.NotBefore):
+		s.Detail = fmt.Sprintf("the signer claims to have signed at %s, before the signer's certificate was valid (from %s)",
+			s.SigningTime.Format(time.RFC3339), nb)
+	default:
+		return false
+	}
+	s.Indication, s.SubIndication, s.Code = TotalFailed, NotYetValid, CodeSignedBeforeCert
+	return true
 }
 
 // checkTimestamps reports the first signature timestamp (CAdES-T) and returns

@@ -67,6 +67,7 @@ const (
 	CodeSigningTimeFromSigner Code = "SIGNING_TIME_CLAIMED"   // warning: the signing time is the signer's claim, no timestamp
 	CodeTimestampUntrusted    Code = "TIMESTAMP_UNTRUSTED"    // warning: the timestamp's TSA does not chain to a trusted root
 	CodeValidatedAtTimestamp  Code = "VALIDATED_AT_TIMESTAMP" // warning: a certificate expired since; checked at the timestamp time
+	CodeSignedBeforeCert      Code = "SIGNED_BEFORE_CERT"     // the signing time (claimed or proven) is before the signer's certificate was valid
 )
 
 // Report is the outcome of verifying one signed object: one entry per
@@ -96,6 +97,12 @@ type SignatureReport struct {
 	SigningTime *time.Time `json:"signingTime,omitempty"`
 	// Timestamp is the first signature timestamp (CAdES-T), when present.
 	Timestamp *TimestampInfo `json:"timestamp,omitempty"`
+	// ProofOfExistence is the time a trusted signature timestamp proves
+	// the signature existed at (EN 319 102-1 §5.6, best-signature-time);
+	// a certificate expired since is checked at it, and a revocation after
+	// it does not count. Absent without a trusted timestamp: the signing
+	// time claimed by the signer proves nothing.
+	ProofOfExistence *time.Time `json:"proofOfExistence,omitempty"`
 	// Chain is the certification path found, signer's certificate first,
 	// trusted root last; empty when none was found.
 	Chain []CertInfo `json:"chain,omitempty"`

@@ -92,6 +92,7 @@ var codeText = map[Code][2]string{
 	CodeSigningTimeFromSigner: {"время подписи не подтверждено штампом времени", "the signing time is not proven by a timestamp"},
 	CodeTimestampUntrusted:    {"служба штампов времени не является доверенной", "the timestamp authority is not trusted"},
 	CodeValidatedAtTimestamp:  {"сертификат уже истёк; цепочка проверена на время штампа времени", "a certificate has expired since; the chain was checked at the timestamp time"},
+	CodeSignedBeforeCert:      {"время подписи раньше начала действия сертификата подписанта", "the signing time is before the signer's certificate was valid"},
 }
 
 // WriteText writes the report for a person, in lang (Russian when empty).
