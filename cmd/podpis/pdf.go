@@ -323,7 +323,8 @@ further signature; earlier ones stay valid. --tsa adds an RFC 3161 signature
 timestamp from that authority (CAdES-T, PAdES B-T).
 
 --stamp makes the signature visible: the mark of GOST R 7.0.97-2016 (serial
-number, owner, validity) in an 85 × 30 mm frame on page --page (default 1) with
+number, owner, validity) in an 85 × 30 mm frame (taller when the owner's
+name wraps) on page --page (default 1) with
 its lower-left corner at --at X,Y millimetres from the lower-left corner of the
 page as it is shown (default 20,20; a page turned by /Rotate gets the stamp
 upright). The stamp's text is DejaVu Sans, embedded, so the signed file stays
