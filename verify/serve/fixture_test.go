@@ -321,3 +321,6 @@ func signedPDF(p *devpki.PKI, n int) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// discardLogger drops the records (benchmarks).
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
