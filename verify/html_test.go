@@ -137,6 +137,9 @@ type layout struct {
 	Stamps, StampsShown int
 	Overflow            []string
 	PageHeight          float64
+	// VerdictBackground is the verdict box's computed colour: the inline
+	// style applied despite the page's Content-Security-Policy.
+	VerdictBackground string
 }
 
 const measure = `(() => {
@@ -158,6 +161,7 @@ const measure = `(() => {
     verdict: document.querySelector('#verdict .verdict-text').textContent.trim(),
     stamps: stamps.length, stampsShown: shown.length, overflow: over.slice(0, 10),
     pageHeight: document.documentElement.scrollHeight,
+    verdictBackground: getComputedStyle(document.querySelector('#verdict')).backgroundColor,
   };
 })()`
 
@@ -208,6 +212,9 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 		if got.Verdict != c.verdict {
 			t.Errorf("%s: verdict %q, want %q", c.name, got.Verdict, c.verdict)
+		}
+		if bg := got.VerdictBackground; bg == "" || bg == "rgba(0, 0, 0, 0)" || bg == "rgb(255, 255, 255)" {
+			t.Errorf("%s: the verdict has no colour (%q): the style was not applied", c.name, bg)
 		}
 		if got.Stamps == 0 || got.StampsShown != got.Stamps {
 			t.Errorf("%s: %d of %d stamps visible", c.name, got.StampsShown, got.Stamps)

@@ -115,7 +115,9 @@ func outcomeClass(o string) string {
 
 var bulkTemplate = template.Must(template.New("bulk").Parse(`<!DOCTYPE html>
 <html lang="{{.Lang}}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
 :root { --ink:#1b1f24; --muted:#5b6470; --rule:#c9ced6; --tint:#f4f6f9; --ok:#1d6b34; --ok-bg:#e8f4ec; --bad:#a3201b; --bad-bg:#fbeaea; --unk:#8a5a00; --unk-bg:#fdf4e0; }
