@@ -276,14 +276,28 @@ func partyOf(n pki.Name) *Party {
 }
 
 func certInfo(c *pki.Certificate) CertInfo {
-	return CertInfo{
-		Subject:   shortName(c.SubjectName),
-		Issuer:    shortName(c.IssuerName),
-		Serial:    fmt.Sprintf("%x", c.SerialNumber),
-		NotBefore: c.NotBefore.UTC(),
-		NotAfter:  c.NotAfter.UTC(),
-		Key:       keyName(c.PublicKey),
+	ci := CertInfo{
+		Subject:         shortName(c.SubjectName),
+		Issuer:          shortName(c.IssuerName),
+		Serial:          fmt.Sprintf("%x", c.SerialNumber),
+		NotBefore:       c.NotBefore.UTC(),
+		NotAfter:        c.NotAfter.UTC(),
+		Key:             keyName(c.PublicKey),
+		SubjectSignTool: c.SubjectSignTool,
 	}
+	if t := c.IssuerSignTool; t != nil {
+		ci.IssuerSignTool = &IssuerSignTool{SignTool: t.SignTool, CATool: t.CATool, SignToolCert: t.SignToolCert, CAToolCert: t.CAToolCert}
+	}
+	for _, k := range c.SignToolClasses {
+		ci.SignToolClasses = append(ci.SignToolClasses, k.String())
+	}
+	if k := c.IdentificationKind; k != nil {
+		ci.IdentificationKind = k.Code()
+	}
+	if p := c.PrivateKeyUsagePeriod; p != nil {
+		ci.PrivateKeyUsage = &Period{NotBefore: tp(p.NotBefore), NotAfter: tp(p.NotAfter)}
+	}
+	return ci
 }
 
 // shortName is how a person names a certificate holder: the common name, or

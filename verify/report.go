@@ -168,6 +168,38 @@ type CertInfo struct {
 	NotAfter  time.Time `json:"notAfter"`
 	// Key names the key algorithm and parameter set.
 	Key string `json:"key,omitempty"`
+
+	// The content of a Russian qualified certificate (FACTS §6.2), when
+	// the certificate carries it: the holder's crypto tool
+	// (subjectSignTool, 1.2.643.100.111), the CA's tools with their
+	// conformity certificates (issuerSignTool, 1.2.643.100.112), the
+	// classes of the holder's tool from the certificate policies
+	// 1.2.643.100.113.1–6 (КС1, КС2, КС3, КВ1, КВ2, КА1), and how the holder
+	// was identified (identificationKind, 1.2.643.100.114: "personal",
+	// "remote-cert", "remote-passport", "remote-system"; RFC 9215 §8.3).
+	SubjectSignTool    string          `json:"subjectSignTool,omitempty"`
+	IssuerSignTool     *IssuerSignTool `json:"issuerSignTool,omitempty"`
+	SignToolClasses    []string        `json:"signToolClasses,omitempty"`
+	IdentificationKind string          `json:"identificationKind,omitempty"`
+	// PrivateKeyUsage is the privateKeyUsagePeriod extension (RFC 5280
+	// §4.2.1.4), when present; either end may be absent.
+	PrivateKeyUsage *Period `json:"privateKeyUsage,omitempty"`
+}
+
+// IssuerSignTool is the issuerSignTool extension (1.2.643.100.112, FACTS
+// §6.2): the CA's crypto tool and CA software, and their conformity
+// certificates.
+type IssuerSignTool struct {
+	SignTool     string `json:"signTool"`
+	CATool       string `json:"caTool"`
+	SignToolCert string `json:"signToolCert"`
+	CAToolCert   string `json:"caToolCert"`
+}
+
+// Period is a time span; a nil end is open.
+type Period struct {
+	NotBefore *time.Time `json:"notBefore,omitempty"`
+	NotAfter  *time.Time `json:"notAfter,omitempty"`
 }
 
 // TimestampInfo is a signature timestamp token (RFC 3161) as checked.

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/podpis/podpis/pki"
 )
 
 // Lang selects the language of a text report: people read Russian (the
@@ -43,6 +45,14 @@ var phrases = map[string][2]string{
 	"qualified":                           {"аккредитованный УЦ", "accredited CA"},
 	"not_qualified":                       {"аккредитация УЦ не подтверждена", "CA accreditation not established"},
 	"registry":                            {"реестровый №", "register no."},
+	"subject_tool":                        {"Средство ЭП владельца", "Holder's crypto tool"},
+	"tool_class":                          {"класс средства ЭП", "crypto tool class"},
+	"issuer_tool":                         {"Средства УЦ", "CA's tools"},
+	"conformity":                          {"заключение", "conformity certificate"},
+	"ident_kind":                          {"Идентификация владельца", "Holder identified"},
+	"key_usage":                           {"Срок действия ключа подписи", "Private key usage period"},
+	"from":                                {"с %s", "from %s"},
+	"to":                                  {"по %s", "to %s"},
 	"ev_crl":                              {"СОС", "CRL"},
 	"ev_ocsp":                             {"OCSP", "OCSP"},
 	"ev_number":                           {"номер", "number"},
@@ -130,6 +140,9 @@ func (r *Report) WriteText(w io.Writer, lang Lang) error {
 		if c := s.Certificate; c != nil {
 			fmt.Fprintf(&b, "  %s: %s %s, %s «%s», %s %s; %s\n", p("cert"), p("serial"), c.Serial, p("issuer"), c.Issuer,
 				p("valid"), fmt.Sprintf(p("from_to"), tf(c.NotBefore), tf(c.NotAfter)), c.Key)
+		}
+		if c := s.Certificate; c != nil {
+			writeQualifiedContent(&b, c, l, tf)
 		}
 		if s.SigningTime != nil {
 			fmt.Fprintf(&b, "  %s: %s\n", p("signing_time"), tf(*s.SigningTime))
@@ -242,4 +255,54 @@ func shortURL(u string) string {
 		return u[:100] + "…"
 	}
 	return u
+}
+
+// writeQualifiedContent writes what a qualified certificate says of its
+// tools, their class, the holder's identification and the private key usage
+// period (FACTS §6.3: what a verifier should display).
+func writeQualifiedContent(b *strings.Builder, c *CertInfo, l int, tf func(time.Time) string) {
+	p := func(key string) string { return phrases[key][l] }
+	if c.SubjectSignTool != "" || len(c.SignToolClasses) > 0 {
+		fmt.Fprintf(b, "  %s: ", p("subject_tool"))
+		if c.SubjectSignTool != "" {
+			fmt.Fprintf(b, "«%s»", c.SubjectSignTool)
+		} else {
+			b.WriteString("—")
+		}
+		if len(c.SignToolClasses) > 0 {
+			fmt.Fprintf(b, "; %s %s", p("tool_class"), strings.Join(c.SignToolClasses, ", "))
+		}
+		b.WriteString("\n")
+	}
+	if t := c.IssuerSignTool; t != nil {
+		fmt.Fprintf(b, "  %s: «%s» (%s %s), «%s» (%s %s)\n", p("issuer_tool"),
+			t.SignTool, p("conformity"), t.SignToolCert, t.CATool, p("conformity"), t.CAToolCert)
+	}
+	if c.IdentificationKind != "" {
+		fmt.Fprintf(b, "  %s: %s\n", p("ident_kind"), identificationWords(c.IdentificationKind, l == 1))
+	}
+	if k := c.PrivateKeyUsage; k != nil {
+		var parts []string
+		if k.NotBefore != nil {
+			parts = append(parts, fmt.Sprintf(p("from"), tf(*k.NotBefore)))
+		}
+		if k.NotAfter != nil {
+			parts = append(parts, fmt.Sprintf(p("to"), tf(*k.NotAfter)))
+		}
+		fmt.Fprintf(b, "  %s: %s\n", p("key_usage"), strings.Join(parts, " "))
+	}
+}
+
+// identificationWords says an identificationKind code (RFC 9215) in words:
+// package pki's Russian words, or the code itself in English.
+func identificationWords(code string, english bool) string {
+	if english {
+		return code
+	}
+	for k := pki.IdentifiedInPerson; k <= pki.IdentifiedByBiometrySyst; k++ {
+		if k.Code() == code {
+			return k.String()
+		}
+	}
+	return code
 }

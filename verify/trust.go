@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/podpis/podpis/pki"
 )
@@ -203,9 +204,12 @@ func LoadTrustStore(paths ...string) (*TrustStore, error) {
 // signature (КЭП, 63-FZ art. 5 part 4): its path ends at a CA that the
 // ministry's list names as accredited (status «Действует»), and the signer's
 // certificate carries the content of a qualified certificate (FACTS §6.2):
-// subjectSignTool, issuerSignTool and a sign-tool class policy (КС1…КА1); and
-// the private key usage period, when the certificate has one, covers the
-// signing time (RFC 5280 §4.2.1.4).
+// subjectSignTool (a UTF8String of 1 to 200 characters), issuerSignTool
+// (four UTF8Strings, none empty), and certificate policies naming the class
+// of the holder's crypto tool, only the classes КС1…КА1
+// (1.2.643.100.113.1–6); and the private key usage period, when the
+// certificate has one, covers the signing time (RFC 5280 §4.2.1.4). What the
+// certificate says of its tools is in the signature's CertInfo.
 type QualifiedStatus struct {
 	Qualified bool `json:"qualified"`
 	// Problems name what is missing (English), empty when Qualified.
@@ -222,18 +226,58 @@ func qualifiedStatus(cert *pki.Certificate, anchor *TrustAnchor, signed time.Tim
 	case !anchor.Qualified:
 		q.Problems = append(q.Problems, fmt.Sprintf("the CA's accreditation is not in force (%s)", anchor.Status))
 	}
-	if cert.SubjectSignTool == "" {
-		q.Problems = append(q.Problems, "the certificate lacks subjectSignTool (1.2.643.100.111)")
-	}
-	if cert.IssuerSignTool == nil {
-		q.Problems = append(q.Problems, "the certificate lacks issuerSignTool (1.2.643.100.112)")
-	}
-	if len(cert.SignToolClasses) == 0 {
-		q.Problems = append(q.Problems, "the certificate names no sign-tool class (1.2.643.100.113.x)")
-	}
+	q.Problems = append(q.Problems, signToolProblems(cert)...)
 	if p := cert.PrivateKeyUsagePeriod; p != nil && !p.Contains(signed) {
 		q.Problems = append(q.Problems, fmt.Sprintf("the signing time %s is outside the private key usage period", signed.UTC().Format(time.RFC3339)))
 	}
 	q.Qualified = len(q.Problems) == 0
 	return q
+}
+
+// maxSignTool is the upper bound of subjectSignTool and of the tool names of
+// issuerSignTool (UTF8String SIZE(1..200)), and maxToolCert of the
+// conformity certificate numbers (SIZE(1..100)) (FACTS §6.2).
+const (
+	maxSignTool = 200
+	maxToolCert = 100
+)
+
+// signToolProblems checks the qualified-certificate extensions that name the
+// crypto tools and their class (FACTS §6.2).
+func signToolProblems(cert *pki.Certificate) []string {
+	var out []string
+	switch n := utf8.RuneCountInString(strings.TrimSpace(cert.SubjectSignTool)); {
+	case n == 0:
+		out = append(out, "the certificate lacks subjectSignTool (1.2.643.100.111)")
+	case n > maxSignTool:
+		out = append(out, fmt.Sprintf("the certificate's subjectSignTool (1.2.643.100.111) has %d characters, more than %d", n, maxSignTool))
+	}
+	if t := cert.IssuerSignTool; t == nil {
+		out = append(out, "the certificate lacks issuerSignTool (1.2.643.100.112)")
+	} else {
+		for _, f := range []struct {
+			name, v string
+			max     int
+		}{{"signTool", t.SignTool, maxSignTool}, {"cATool", t.CATool, maxSignTool},
+			{"signToolCert", t.SignToolCert, maxToolCert}, {"cAToolCert", t.CAToolCert, maxToolCert}} {
+			switch n := utf8.RuneCountInString(strings.TrimSpace(f.v)); {
+			case n == 0:
+				out = append(out, fmt.Sprintf("the certificate's issuerSignTool (1.2.643.100.112) has an empty %s", f.name))
+			case n > f.max:
+				out = append(out, fmt.Sprintf("the certificate's issuerSignTool (1.2.643.100.112) has a %s of %d characters, more than %d", f.name, n, f.max))
+			}
+		}
+	}
+	known := 0
+	for _, k := range cert.SignToolClasses {
+		if k >= pki.KC1 && k <= pki.KA1 {
+			known++
+			continue
+		}
+		out = append(out, fmt.Sprintf("the certificate names an unknown sign-tool class policy %s", k.OID()))
+	}
+	if known == 0 {
+		out = append(out, "the certificate names no sign-tool class (1.2.643.100.113.x)")
+	}
+	return out
 }
