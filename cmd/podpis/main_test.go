@@ -37,6 +37,9 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata",
 		Setup: func(env *testscript.Env) error {
+			// The default МЧД registry of every mchd command (--db unset)
+			// lives in the script's own directory.
+			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "data"))
 			if osslErr == nil {
 				env.Setenv("OPENSSL_CONF", conf)
 			}

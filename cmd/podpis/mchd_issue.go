@@ -45,7 +45,8 @@ the format's rules, or nothing is written.
 A retrust (передоверие) names a grantor instead of a principal and is built
 from the POA it is based on, given with --parent.
 
-With --db (or $PODPIS_MCHD_DB) the POA is also recorded in that registry as a
+The POA is also recorded in the МЧД registry (--db, $PODPIS_MCHD_DB, else the
+default ~/.local/share/podpis/mchd.db; --db none: not recorded) as a
 draft, with a journal entry; a GUID already there is refused.
 
 The file's path is printed. Sign it with 'podpis mchd sign'.`,
@@ -153,8 +154,8 @@ certificate must be the principal's head's (ИНН ЮЛ / ОГРН and СНИЛ�
 FORMAT.md §8.2–§8.3) or, for a retrust, the grantor's. A key is a PKCS#8
 file with --cert, or a pkcs11: URI.
 
-With --db (or $PODPIS_MCHD_DB) the registry records the signature: a draft
-made by 'mchd new --db' is marked signed, a POA it does not hold is imported
+The МЧД registry (--db, $PODPIS_MCHD_DB, else the default one; --db none:
+none) records the signature: a draft made by 'mchd new' is marked signed, a POA it does not hold is imported
 with its signature; one already signed or revoked there is refused and no
 signature file is written.`,
 		Args: cobra.NoArgs,
@@ -222,20 +223,28 @@ func mchdSign(cmd *cobra.Command, f mchdSignFlags) error {
 	return nil
 }
 
-// addOptionalDBFlag adds --db for a command that uses the МЧД registry only
-// when asked: with --db or $PODPIS_MCHD_DB (see addDBFlag for the forms).
+// addOptionalDBFlag adds --db for a command that records what it does in
+// the МЧД registry: the one --db names, else $PODPIS_MCHD_DB, else the
+// default SQLite file (registry.DefaultPath), as every mchd command; "none"
+// leaves the registry out.
 func addOptionalDBFlag(cmd *cobra.Command, dsn *string, what string) {
-	cmd.Flags().StringVar(dsn, "db", "", what+": an SQLite file or a postgres:// URL (default $"+envMCHDDB+"; without either, none)")
+	cmd.Flags().StringVar(dsn, "db", "", what+": an SQLite file or a postgres:// URL (default $"+envMCHDDB+", else ~/.local/share/podpis/mchd.db; none: no registry)")
 }
 
-// optionalRegistry opens the registry --db or $PODPIS_MCHD_DB names, or
-// returns nil when neither does.
+// optionalRegistry opens the registry a --db value names (see
+// addOptionalDBFlag), or returns nil for "none" (in --db or $PODPIS_MCHD_DB).
 func optionalRegistry(ctx context.Context, dsn string) (*registry.Registry, error) {
-	if dsn == "" && os.Getenv(envMCHDDB) == "" {
+	if dsn == "" {
+		dsn = os.Getenv(envMCHDDB)
+	}
+	if dsn == dbNone {
 		return nil, nil
 	}
 	return openRegistry(ctx, dsn)
 }
+
+// dbNone is the --db value that leaves the registry out.
+const dbNone = "none"
 
 // recordSignature records sig, the signature of raw, in the registry when
 // one is named: a draft is marked signed, an unknown POA imported.

@@ -41,8 +41,8 @@ checked here (use 'podpis mchd check'). --attach embeds the XML and the
 signature files in the PDF, which is then PDF/A-3b. --lang en prints the
 form's own words in English. A form over 5 MB is refused.
 
-With --db (or $PODPIS_MCHD_DB) a "render" entry goes to that МЧД registry's
-journal once the form is written.
+A "render" entry goes to the МЧД registry's journal (--db, $PODPIS_MCHD_DB,
+else the default one; --db none: none) once the form is written.
 
 The creation date is now, or $SOURCE_DATE_EPOCH when set (reproducible
 output). Exit status 0: written; 2: could not (bad input, nothing written).`,
@@ -55,7 +55,7 @@ output). Exit status 0: written; 2: could not (bad input, nothing written).`,
 	fl.StringVar(&f.out, "out", "", "PDF file to write")
 	fl.BoolVar(&f.attach, "attach", false, "embed the XML and signatures as associated files (PDF/A-3b)")
 	fl.StringVar(&f.lang, "lang", "ru", "language of the form's labels: ru or en")
-	fl.StringVar(&f.db, "db", "", "МЧД registry (SQLite file or postgres:// URL) whose journal records the rendering")
+	addOptionalDBFlag(cmd, &f.db, "МЧД registry whose journal records the rendering")
 	return cmd
 }
 
@@ -104,15 +104,11 @@ func mchdRender(cmd *cobra.Command, f mchdRenderFlags) error {
 	}
 	// The registry opens before anything is written, so that a wrong --db
 	// leaves no form behind.
-	dsn := f.db
-	if dsn == "" {
-		dsn = os.Getenv(envMCHDDB)
+	reg, err := optionalRegistry(cmd.Context(), f.db)
+	if err != nil {
+		return err
 	}
-	var reg *registry.Registry
-	if dsn != "" {
-		if reg, err = openRegistry(cmd.Context(), dsn); err != nil {
-			return err
-		}
+	if reg != nil {
 		defer reg.Close()
 	}
 	if err := atomicfile.WriteFile(f.out, out, 0o644); err != nil {
