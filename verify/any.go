@@ -123,6 +123,11 @@ func sniff(data []byte) (Kind, *cms.SignedData) {
 	return KindData, nil
 }
 
+// rootCP1251 is "<Доверенность" in windows-1251, the encoding of the older
+// format 002 (FORMAT.md §2): sniffed as a POA so that the check says which
+// format it is not, rather than treating it as a plain document.
+var rootCP1251 = []byte{'<', 0xC4, 0xEE, 0xE2, 0xE5, 0xF0, 0xE5, 0xED, 0xED, 0xEE, 0xF1, 0xF2, 0xFC}
+
 // isMCHD reports whether head starts an XML document whose root element is
 // Доверенность.
 func isMCHD(head []byte) bool {
@@ -130,6 +135,9 @@ func isMCHD(head []byte) bool {
 	t := bytes.TrimLeft(head, " \t\r\n")
 	if len(t) == 0 || t[0] != '<' {
 		return false
+	}
+	if bytes.HasPrefix(t, []byte("<?xml")) && bytes.Contains(head, rootCP1251) {
+		return true
 	}
 	d := xml.NewDecoder(bytes.NewReader(head))
 	d.Strict = false

@@ -248,6 +248,34 @@ func TestSniff(t *testing.T) {
 			t.Errorf("Sniff(%q) = %s, want %s", data, got, want)
 		}
 	}
+	// Format 002 is windows-1251: still a power of attorney, which the
+	// check then refuses as not EMCHD_1.
+	cp1251 := append([]byte(`<?xml version="1.0" encoding="windows-1251"?>`+"\n"), rootCP1251...)
+	cp1251 = append(cp1251, []byte(` ВерсФорм="002"/>`)...)
+	if got := Sniff(cp1251); got != KindMCHD {
+		t.Errorf("format 002: %s", got)
+	}
+	res, err := Any(context.Background(), []Input{{"ON_DOVBB_1.xml", cp1251}}, AnyOptions{})
+	if err != nil || res.Kind != KindMCHD || res.Indication != TotalFailed || res.Code != CodeMCHDFormat {
+		t.Errorf("format 002 checked: %+v, %v", res, err)
+	}
+	// The real EMCHD_1 samples.
+	names, _ := filepath.Glob(filepath.Join(specMCHD, "*.xml"))
+	if len(names) == 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the МЧД samples are required in CI (%s)", specMCHD)
+		}
+		t.Skipf("skipping the samples: none in %s", specMCHD)
+	}
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Sniff(data); got != KindMCHD {
+			t.Errorf("%s: %s", filepath.Base(n), got)
+		}
+	}
 }
 
 // FuzzAny: any bytes, split into up to three files, give a Result or an
