@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"crypto/x509/pkix"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // CertPool is a set of certificates indexed by subject name and by subject
@@ -116,12 +118,38 @@ func (p *CertPool) issuerCandidates(c *Certificate) (cands []*Certificate, keyID
 // UTF8String) or in case therefore chain, as they do in OpenSSL.
 func nameKey(n pkix.Name) string {
 	var b strings.Builder
+	var v []byte
 	for _, atv := range n.Names {
-		v := fmt.Sprintf("%#v", atv.Value)
+		v = v[:0]
 		if s, ok := atv.Value.(string); ok {
-			v = strings.Join(strings.FieldsFunc(strings.ToLower(s), unicode.IsSpace), " ")
+			v = appendFolded(v, s)
+		} else {
+			v = fmt.Appendf(v, "%T:%#v", atv.Value, atv.Value) // never equal to a string value
 		}
-		fmt.Fprintf(&b, "%s=%d:%s;", atv.Type, len(v), v)
+		b.WriteString(atv.Type.String())
+		b.WriteByte('=')
+		b.WriteString(strconv.Itoa(len(v)))
+		b.WriteByte(':')
+		b.Write(v)
+		b.WriteByte(';')
 	}
 	return b.String()
+}
+
+// appendFolded appends s in lower case with leading and trailing white
+// space removed and every inner run of it made one space.
+func appendFolded(dst []byte, s string) []byte {
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && len(dst) > 0 {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	return dst
 }
