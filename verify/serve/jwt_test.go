@@ -171,7 +171,7 @@ func TestJWTOpenSSL(t *testing.T) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o644)
 
 	input := b64.EncodeToString([]byte(`{"alg":"GOST3410_2012_256","typ":"JWT"}`)) + "." +
-		b64.EncodeToString([]byte(`{"iss":"`+testIssuer+`","aud":"`+testAudience+`","exp":`+strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)+`}`))
+		b64.EncodeToString([]byte(`{"iss":"`+testIssuer+`","aud":"`+testAudience+`","exp":`+itoa64(time.Now().Add(time.Hour).Unix())+`}`))
 	inFile := filepath.Join(dir, "input")
 	os.WriteFile(inFile, []byte(input), 0o644)
 	sig := osslgost.Run(t, nil, "dgst", "-md_gost12_256", "-sign", keyFile, inFile)
@@ -235,3 +235,5 @@ func TestJWTServer(t *testing.T) {
 	e2 := newEnv(t, func(c *Config) { c.Auth = &Auth{JWT: v} })
 	wantError(t, e2.post(t, body, ctype), http.StatusUnauthorized, codeUnauthorized)
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
