@@ -86,7 +86,7 @@ func CheckFile(name string, raw []byte) (*Document, []Problem, error) {
 	if name != "" {
 		ps = append(ps, checkFileName(root, name)...)
 	}
-	d, err := Parse(raw)
+	d, err := decode(raw) // parseTree in checkBytes made Parse's well-formedness pass
 	if err != nil {
 		return nil, ps, err
 	}

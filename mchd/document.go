@@ -154,10 +154,16 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // the XSD facets or business rules. The document keeps a copy of data,
 // returned by Raw. Errors wrap ErrMalformed and fit on one line.
 func Parse(data []byte) (*Document, error) {
-	in := bytes.TrimPrefix(data, bom)
-	if err := wellFormed(in); err != nil {
+	if err := wellFormed(bytes.TrimPrefix(data, bom)); err != nil {
 		return nil, err
 	}
+	return decode(data)
+}
+
+// decode is Parse after the well-formedness pass, for callers that have
+// made it already (CheckFile, through parseTree).
+func decode(data []byte) (*Document, error) {
+	in := bytes.TrimPrefix(data, bom)
 	var w wire
 	dec := xml.NewDecoder(bytes.NewReader(in))
 	dec.CharsetReader = charsetReader

@@ -40,7 +40,10 @@ func (n *xnode) attr(name string) (string, bool) {
 	return "", false
 }
 
-// parseTree reads data into an element tree.
+// parseTree reads data into an element tree. It refuses what wellFormed
+// refuses (a directive, a duplicate attribute, text outside the root
+// element), so that a document it accepts needs no second well-formedness
+// pass before Parse decodes it (see CheckFile).
 func parseTree(data []byte) (*xnode, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
@@ -57,7 +60,12 @@ func parseTree(data []byte) (*xnode, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			n := &xnode{space: t.Name.Space, name: t.Name.Local}
-			for _, a := range t.Attr {
+			for i, a := range t.Attr {
+				for _, b := range t.Attr[:i] {
+					if a.Name == b.Name {
+						return nil, fmt.Errorf("duplicate attribute %s on <%s>", a.Name.Local, t.Name.Local)
+					}
+				}
 				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
 					continue
 				}
@@ -76,13 +84,20 @@ func parseTree(data []byte) (*xnode, error) {
 		case xml.EndElement:
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.text.Write(t)
-				if len(bytes.TrimSpace(t)) > 0 {
-					p.hasText = true
+			if len(stack) == 0 {
+				if len(bytes.TrimSpace(t)) != 0 {
+					return nil, fmt.Errorf("text outside the root element")
 				}
+				break
 			}
+			p := stack[len(stack)-1]
+			p.text.Write(t)
+			if len(bytes.TrimSpace(t)) > 0 {
+				p.hasText = true
+			}
+		case xml.Directive:
+			// Real files have no DTD; refusing it also keeps entity tricks out.
+			return nil, fmt.Errorf("DTD or other directive not allowed")
 		}
 	}
 	if root == nil {
