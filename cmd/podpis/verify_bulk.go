@@ -218,7 +218,7 @@ func verifyBulk(cmd *cobra.Command, f verifyFlags, b bulkFlags) error {
 	if out == nil && f.format == "json" {
 		jsonOut = &jsonLines{w: stdout}
 	}
-	run, runErr := bulk.Run(ctx, entries, bulk.Options{Verify: opts, Jobs: b.jobs, Done: done, Progress: prog.update},
+	run, runErr := bulk.Run(ctx, entries, bulk.Options{Verify: opts, Jobs: b.jobs, Done: done, Progress: prog.update, Encode: out != nil || jsonOut != nil},
 		func(r *bulk.Record) error {
 			if b.html != "" {
 				all = append(all, *r)
@@ -268,17 +268,14 @@ func verifyBulk(cmd *cobra.Command, f verifyFlags, b bulkFlags) error {
 	return nil
 }
 
-type jsonLines struct {
-	w   io.Writer
-	buf bytes.Buffer
-}
+type jsonLines struct{ w io.Writer }
 
 func (j *jsonLines) write(r *bulk.Record) error {
-	j.buf.Reset()
-	if err := bulk.EncodeRecord(&j.buf, r); err != nil {
+	line, err := r.JSONLine()
+	if err != nil {
 		return err
 	}
-	_, err := j.w.Write(j.buf.Bytes())
+	_, err = j.w.Write(line)
 	return err
 }
 

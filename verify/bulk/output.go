@@ -2,7 +2,6 @@ package bulk
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,8 +17,7 @@ import (
 // leaves complete lines and at most one partial last line (which
 // OpenOutput removes on resume).
 type Output struct {
-	f   *os.File
-	buf bytes.Buffer
+	f *os.File
 }
 
 // OpenOutput opens the JSON-lines output at path. Without resume the file
@@ -58,22 +56,14 @@ func OpenOutput(path string, resume bool) (*Output, []Record, error) {
 	return &Output{f: f}, recs, nil
 }
 
-// Write appends r as one line.
+// Write appends r as one line, with one write call.
 func (o *Output) Write(r *Record) error {
-	o.buf.Reset()
-	if err := EncodeRecord(&o.buf, r); err != nil {
+	line, err := r.JSONLine()
+	if err != nil {
 		return err
 	}
-	_, err := o.f.Write(o.buf.Bytes())
+	_, err = o.f.Write(line)
 	return err
-}
-
-// EncodeRecord writes r as one JSON line (HTML characters unescaped, so
-// that names read as they are).
-func EncodeRecord(w io.Writer, r *Record) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
 }
 
 // Close syncs and closes the file.
