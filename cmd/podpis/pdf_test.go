@@ -87,7 +87,7 @@ func TestPDFSizeLimit(t *testing.T) {
 	}
 	out.Reset()
 	errb.Reset()
-	code = run([]string{"pdf", "check", p("over.pdf")}, nil, &out, &errb)
+	code = run([]string{"pdf", "check", "--lang", "en", p("over.pdf")}, nil, &out, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "over 5 MB") || !strings.Contains(out.String(), "FAIL size: 5242881 bytes (limit 5242880)") {
 		t.Errorf("exit %d: %s\n%s", code, errb.String(), out.String())
 	}

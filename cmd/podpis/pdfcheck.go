@@ -89,9 +89,7 @@ every signature valid); 1: something failed; 2: could not check.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "report format: text or json")
-	// English by default for now: mchd_render.txtar (another package's
-	// script) reads the English lines; Russian with --lang ru.
-	fl.StringVar(&f.lang, "lang", "en", "language of the text report: ru or en")
+	fl.StringVar(&f.lang, "lang", "ru", "language of the text report: ru or en")
 	fl.StringArrayVar(&f.trust, "trust", nil, "trusted root certificates for the signatures; repeatable")
 	fl.StringArrayVar(&f.crls, "crl", nil, "revocation list (PEM or DER); repeatable")
 	fl.StringArrayVar(&f.certs, "certs", nil, "more certificates: intermediates or the signer's; repeatable")
