@@ -107,6 +107,8 @@ type Claims struct {
 // fractional.
 type NumericDate struct{ time.Time }
 
+// UnmarshalJSON reads a NumericDate; a negative or absurdly large one is an
+// error.
 func (d *NumericDate) UnmarshalJSON(b []byte) error {
 	var f json.Number
 	if err := json.Unmarshal(b, &f); err != nil {
@@ -121,6 +123,7 @@ func (d *NumericDate) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// MarshalJSON writes whole seconds.
 func (d NumericDate) MarshalJSON() ([]byte, error) { return []byte(fmt.Sprint(d.Unix())), nil }
 
 // audience is "aud": one string or an array of strings.
