@@ -55,7 +55,8 @@
 // talk to the token directly.
 //
 // Not yet here (issue 9, later sessions): the events WebSocket (an upgrade
-// passes the gate and is then answered NOT_FOUND), sign, the consent store
-// and policy file (the allowlist is Config.Origins), doctor, and the audit
-// log's own file.
+// passes the gate and is then answered NOT_FOUND), sign, first-use consent
+// and the admin policy file (the allowlist is Config.Origins), tokend allow /
+// origins / revoke-origin / doctor, revocation checks in tokend/validate, and
+// the audit log's own file (the request log is slog on stderr).
 package tokend
