@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -88,7 +89,8 @@ type SignatureReport struct {
 	Indication    Indication    `json:"indication"`
 	SubIndication SubIndication `json:"subIndication,omitempty"`
 	Code          Code          `json:"code"`
-	// Detail explains Code in a sentence (English).
+	// Detail explains Code in a sentence (English); JSON adds its Russian
+	// form as detailRu when one is known (LocalizeDetail).
 	Detail string `json:"detail,omitempty"`
 
 	Signer      *Party    `json:"signer,omitempty"`
@@ -211,3 +213,43 @@ type TimestampInfo struct {
 
 // Passed reports whether every signature passed.
 func (r *Report) Passed() bool { return r.Indication == TotalPassed }
+
+// The JSON forms below add the Russian form of each English detail, when
+// one is known (see LocalizeDetail): detailRu beside detail, problemsRu
+// beside problems. The English fields stay as they were; a program switches
+// on code, never on either text.
+
+// MarshalJSON writes s with detailRu.
+func (s SignatureReport) MarshalJSON() ([]byte, error) {
+	type plain SignatureReport
+	return json.Marshal(struct {
+		plain
+		DetailRu string `json:"detailRu,omitempty"`
+	}{plain(s), russianOnly(s.Detail)})
+}
+
+// MarshalJSON writes w with detailRu.
+func (w Warning) MarshalJSON() ([]byte, error) {
+	type plain Warning
+	return json.Marshal(struct {
+		plain
+		DetailRu string `json:"detailRu,omitempty"`
+	}{plain(w), russianOnly(w.Detail)})
+}
+
+// MarshalJSON writes q with problemsRu.
+func (q QualifiedStatus) MarshalJSON() ([]byte, error) {
+	type plain QualifiedStatus
+	return json.Marshal(struct {
+		plain
+		ProblemsRu []string `json:"problemsRu,omitempty"`
+	}{plain(q), russianDetails(q.Problems)})
+}
+
+// russianOnly is d's Russian form, or "" when none is known.
+func russianOnly(d string) string {
+	if ru, ok := russianDetail(d, 0); ok {
+		return ru
+	}
+	return ""
+}
