@@ -38,7 +38,7 @@ type scriptedPinentry struct {
 	log  string
 }
 
-func newPinentry(t *testing.T) *scriptedPinentry {
+func newPinentry(t testing.TB) *scriptedPinentry {
 	return &scriptedPinentry{prog: &pinentry.Program{Path: tokendtest.Pinentry(t)}, log: filepath.Join(t.TempDir(), "pinentry.log")}
 }
 
@@ -59,7 +59,7 @@ func (p *scriptedPinentry) commands(t *testing.T) string {
 
 // tokenServer starts a daemon over a fresh GOST test token holding a
 // 256-bit key (and a 512-bit one when two is set).
-func tokenServer(t *testing.T, cfg Config) (*Server, *tokendtest.Token, *scriptedPinentry, *logBuffer) {
+func tokenServer(t testing.TB, cfg Config) (*Server, *tokendtest.Token, *scriptedPinentry, *logBuffer) {
 	t.Helper()
 	tk := tokendtest.New(t, 1)
 	tk.Key(0, "auth", gost3410.TC26256A)
@@ -79,7 +79,7 @@ type apiResult struct {
 	left   *int
 }
 
-func call(t *testing.T, s *Server, path, origin string, req any) apiResult {
+func call(t testing.TB, s *Server, path, origin string, req any) apiResult {
 	t.Helper()
 	data, _ := json.Marshal(req)
 	r, _ := http.NewRequest("POST", "http://127.0.0.1:"+strconv.Itoa(s.Port())+path, bytes.NewReader(data))

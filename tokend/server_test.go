@@ -31,7 +31,7 @@ func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l
 
 // startServer starts a Server on a free loopback port with cfg (Port
 // forced to 0) and stops it when the test ends.
-func startServer(t *testing.T, cfg Config) (*Server, *logBuffer) {
+func startServer(t testing.TB, cfg Config) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	cfg.Port = 0
