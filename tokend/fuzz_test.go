@@ -1,6 +1,7 @@
 package tokend
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -19,16 +20,22 @@ func FuzzDecode(f *testing.F) {
 			Filter      *Filter `json:"filter"`
 		}
 		err := decode(body, &req)
-		if err == nil {
-			if _, e := requestID(req.RequestID); e != nil && len(req.RequestID) <= 64 && !strings.ContainsAny(req.RequestID, " ") {
-				return
+		var top map[string]json.RawMessage
+		hasPIN := false
+		if json.Unmarshal(body, &top) == nil {
+			for k := range top {
+				hasPIN = hasPIN || strings.Contains(strings.ToLower(k), "pin")
 			}
+		}
+		switch {
+		case hasPIN && (err == nil || err.Code != CodePINNotAccepted):
+			t.Fatalf("a body naming a PIN was not refused as such: %v", err)
+		case err == nil:
 			if req.Filter != nil {
 				req.Filter.check()
 			}
-			return
-		}
-		if err.Code != CodeBadRequest && err.Code != CodePINNotAccepted {
+			requestID(req.RequestID)
+		case err.Code != CodeBadRequest && err.Code != CodePINNotAccepted:
 			t.Fatalf("code %s", err.Code)
 		}
 	})
