@@ -52,6 +52,8 @@ func htmlCases(t *testing.T) []htmlCase {
 	changed := runAny(t, opts, Input{"act.txt", append(doc, '!')}, Input{"act.txt.sig", byPerson})
 	opts.Power = "NOT_GRANTED"
 	denied := runAny(t, opts, Input{"d.xml", doc}, Input{"d.xml.sig", byPerson}, poa, poaSig)
+	// The POA alone, checked against no trusted root: undecided.
+	untrusted := runAny(t, AnyOptions{}, poa, poaSig)
 
 	pf := newPDFFixture(t)
 	signed := signPDF(t, pf.doc, pf.signer, pdfsign.Options{Reason: "Согласовано"})
@@ -65,6 +67,7 @@ func htmlCases(t *testing.T) []htmlCase {
 		{"cms-changed-en", changed, English, "SIGNATURE INVALID", []string{"CONTENT_MISMATCH", "the document was changed after signing", "SIGNED WITH AN ELECTRONIC SIGNATURE"}},
 		{"representative-ru", rep, Russian, "ДОКУМЕНТ ПОДПИСАН ПРЕДСТАВИТЕЛЕМ В ПРЕДЕЛАХ ПОЛНОМОЧИЙ", []string{"KLASS_2.0_SIGN", "Доверенность " + strings.ToLower(d.Info().GUID), "ДА", "Проверки доверенности"}},
 		{"representative-denied-ru", denied, Russian, "ПОДПИСЬ ПРЕДСТАВИТЕЛЯ НЕДЕЙСТВИТЕЛЬНА", []string{"MCHD_POWER_MISSING", "полномочие не предоставлено", "НЕТ"}},
+		{"mchd-untrusted-en", untrusted, English, "VALIDITY OF THE POWER OF ATTORNEY NOT ESTABLISHED", []string{"CHAIN_UNTRUSTED", "no chain to a trusted root", "Principal"}},
 		{"pdf-two-signatures-en", pdfRes, English, "SIGNATURE VALID", []string{"PDF signature 2", "covers the whole file but the signature", "Changes after signing"}},
 	}
 }
