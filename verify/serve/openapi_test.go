@@ -48,6 +48,7 @@ type operation struct {
 type response struct {
 	Ref     string                     `json:"$ref"`
 	Content map[string]json.RawMessage `json:"content"`
+	Headers map[string]json.RawMessage `json:"headers"`
 }
 
 func loadDoc(t testing.TB) *openapiDoc {
@@ -58,12 +59,17 @@ func loadDoc(t testing.TB) *openapiDoc {
 	return &d
 }
 
-// contentTypes of a documented response, following a $ref.
-func (d *openapiDoc) contentTypes(r response) []string {
+// resolve follows a response's $ref.
+func (d *openapiDoc) resolve(r response) response {
 	if name, ok := strings.CutPrefix(r.Ref, "#/components/responses/"); ok {
-		r = d.Components.Responses[name]
+		return d.Components.Responses[name]
 	}
-	return slices.Sorted(maps.Keys(r.Content))
+	return r
+}
+
+// contentTypes of a documented response.
+func (d *openapiDoc) contentTypes(r response) []string {
+	return slices.Sorted(maps.Keys(d.resolve(r).Content))
 }
 
 func TestOpenAPI(t *testing.T) {
@@ -141,21 +147,27 @@ func TestOpenAPI(t *testing.T) {
 // cannot be encoded); it is documented, and this checks its shape.
 func TestInternalError(t *testing.T) {
 	w := httptest.NewRecorder()
+	// ServeHTTP sets the request id before any handler runs (every other
+	// answer recorded shows it).
+	w.Header().Set("X-Request-Id", newRequestID())
 	writeJSON(w, http.StatusOK, func() {})
 	var b ErrorBody
 	if w.Code != http.StatusInternalServerError || json.Unmarshal(w.Body.Bytes(), &b) != nil || b.Error.Code != codeInternal {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
-	record(http.MethodPost, "/v1/verify", http.StatusInternalServerError, w.Header().Get("Content-Type"))
+	record(http.MethodPost, "/v1/verify", http.StatusInternalServerError, w.Header())
 }
 
 var (
 	observedMu sync.Mutex
 	// observed maps "method path" to status to content types.
 	observed = map[string]map[int]map[string]bool{}
+	// missingHeaders maps "method path status" to the header names some
+	// answer of that status lacked.
+	missingHeaders = map[string]map[string]bool{}
 )
 
-func record(method, path string, status int, ctype string) {
+func record(method, path string, status int, h http.Header) {
 	observedMu.Lock()
 	defer observedMu.Unlock()
 	k := strings.ToLower(method) + " " + path
@@ -165,8 +177,17 @@ func record(method, path string, status int, ctype string) {
 	if observed[k][status] == nil {
 		observed[k][status] = map[string]bool{}
 	}
-	mt, _, _ := mime.ParseMediaType(ctype)
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	observed[k][status][mt] = true
+	ks := k + " " + strconv.Itoa(status)
+	for _, name := range []string{"X-Request-Id", "WWW-Authenticate", "Retry-After", "Allow"} {
+		if h.Get(name) == "" {
+			if missingHeaders[ks] == nil {
+				missingHeaders[ks] = map[string]bool{}
+			}
+			missingHeaders[ks][name] = true
+		}
+	}
 }
 
 // observe wraps h to record every answer.
@@ -177,7 +198,7 @@ func observe(h http.Handler) http.Handler {
 		if ow.status == 0 {
 			return // the client went away; nothing was answered
 		}
-		record(r.Method, r.URL.Path, ow.status, ow.Header().Get("Content-Type"))
+		record(r.Method, r.URL.Path, ow.status, ow.Header())
 	})
 }
 
@@ -239,6 +260,12 @@ func checkObserved() error {
 				continue
 			}
 			seen[k+" "+strconv.Itoa(st)] = true
+			// Every documented header was sent with every answer.
+			for name := range d.resolve(r).Headers {
+				if missingHeaders[k+" "+strconv.Itoa(st)][name] {
+					problems = append(problems, fmt.Sprintf("%s %d: an answer without the documented header %s", k, st, name))
+				}
+			}
 			for ct := range cts {
 				if !slices.Contains(d.contentTypes(r), ct) {
 					problems = append(problems, fmt.Sprintf("%s %d answered %s", k, st, ct))
