@@ -12,27 +12,28 @@ import (
 
 // bulkText are the labels of the batch page, Russian first.
 var bulkText = map[string][2]string{
-	"title":       {"Протокол пакетной проверки электронных подписей", "Batch signature verification report"},
-	"generated":   {"Сформирован", "Generated"},
-	"summary":     {"Итоги", "Summary"},
-	"entries":     {"Проверенные файлы", "Entries"},
-	"n":           {"№", "#"},
-	"files":       {"Файлы", "Files"},
-	"outcome":     {"Результат", "Outcome"},
-	"reason":      {"Причина", "Reason"},
-	"signers":     {"Подписанты", "Signers"},
-	"count":       {"Количество", "Count"},
-	Valid:         {"действительна", "valid"},
-	Invalid:       {"недействительна", "invalid"},
-	Indeterminate: {"не установлено", "indeterminate"},
-	Error:         {"не проверено", "not checked"},
-	"s_valid":     {"Действительны", "Valid"},
-	"s_invalid":   {"Недействительны", "Invalid"},
-	"s_indet":     {"Действительность не установлена", "Indeterminate"},
-	"s_errors":    {"Не проверены (ошибка)", "Not checked (error)"},
-	"s_total":     {"Всего", "Total"},
-	"interrupted": {"Проверка прервана: проверены не все файлы.", "The run was interrupted: not every entry was checked."},
-	"footer":      {"Проверка выполнена программой podpis по ETSI EN 319 102-1; подробный протокол по каждому файлу — podpis verify ФАЙЛЫ --html.", "Checked by podpis following ETSI EN 319 102-1; a detailed report of one entry: podpis verify FILES --html."},
+	"title":         {"Протокол пакетной проверки электронных подписей", "Batch signature verification report"},
+	"generated":     {"Сформирован", "Generated"},
+	"summary":       {"Итоги", "Summary"},
+	"entries":       {"Проверенные файлы", "Entries"},
+	"n":             {"№", "#"},
+	"files":         {"Файлы", "Files"},
+	"outcome":       {"Результат", "Outcome"},
+	"reason":        {"Причина", "Reason"},
+	"signers":       {"Подписанты", "Signers"},
+	"count":         {"Количество", "Count"},
+	Valid:           {"действительна", "valid"},
+	Invalid:         {"недействительна", "invalid"},
+	Indeterminate:   {"не установлено", "indeterminate"},
+	Error:           {"не проверено", "not checked"},
+	"s_valid":       {"Действительны", "Valid"},
+	"s_invalid":     {"Недействительны", "Invalid"},
+	"s_indet":       {"Действительность не установлена", "Indeterminate"},
+	"s_errors":      {"Не проверены (ошибка)", "Not checked (error)"},
+	"s_total":       {"Всего", "Total"},
+	"interrupted":   {"Проверка прервана: проверены не все файлы.", "The run was interrupted: not every entry was checked."},
+	ProblemUnsigned: {"ни одна подпись не называет этот файл и не подписывает его содержимое", ProblemUnsigned},
+	"footer":        {"Проверка выполнена программой podpis по ETSI EN 319 102-1; подробный протокол по каждому файлу — podpis verify ФАЙЛЫ --html.", "Checked by podpis following ETSI EN 319 102-1; a detailed report of one entry: podpis verify FILES --html."},
 }
 
 type bulkRow struct {
@@ -95,6 +96,9 @@ func WriteHTML(w io.Writer, recs []Record, sum *Summary, lang verify.Lang) error
 		switch {
 		case r.Error != "":
 			row.Detail = r.Error
+			if t, ok := bulkText[r.Error]; ok {
+				row.Detail = t[l] // a problem of ours, in the page's language
+			}
 		case r.Code != verify.CodeOK:
 			row.Code, row.Reason, row.Detail = string(r.Code), r.Code.Text(lang), r.Detail
 		}

@@ -29,6 +29,10 @@ type Entry struct {
 	Problem string
 }
 
+// ProblemUnsigned is the Problem of a document that no signature names
+// or covers.
+const ProblemUnsigned = "no signature names or covers this file"
+
 // sigExts are the file name extensions of detached and attached signatures
 // in Russian document flows (КриптоАРМ, CryptoPro, the FNS: .sig, .sgn,
 // .p7s), compared without case.
@@ -140,7 +144,7 @@ func pairFiles(dir string, names []string) ([]Entry, error) {
 		}
 		e := Entry{ID: n, Files: []string{n}}
 		if k := sniffFile(filepath.Join(dir, filepath.FromSlash(n))); k == verify.KindData {
-			e.Problem = "no signature names or covers this file"
+			e.Problem = ProblemUnsigned
 		}
 		entries = append(entries, e)
 	}
