@@ -37,7 +37,8 @@ func newMCHDCheckCmd() *cobra.Command {
      signing time (with --crl or --online, not revoked);
   4. the signer is the principal's head (ИНН ЮЛ / ОГРН, СНИЛС / ИНН);
   5. the term at the validation time (--at, default now; days in Moscow time);
-  6. the registry status (--db or $PODPIS_MCHD_DB; the check is journalled
+  6. the registry status (--db, $PODPIS_MCHD_DB or the default registry; --db none
+     leaves it out; the check is journalled
      there, a POA checked without --sig uses the signature stored there, and
      a retrust without --parent-xml the parents stored there);
   7. for a retrust, the POA it is based on (--parent-xml, --parent-sig),
