@@ -11,12 +11,13 @@ BENCHFLAGS  ?=
 # (testdata/gosttoken); SoftHSM2 and OpenSC's pkcs11-tool for token tests;
 # the PDF oracles (qpdf, poppler's pdffonts/pdfinfo/pdftoppm/pdfsig, zbarimg,
 # PDFBox Preflight on a headless JRE — spec/pdfa/PDFA2B.md §3) and xmllint for
-# the МЧД schema; PostgreSQL for the МЧД registry tests (spec/infra/RECIPES.md).
+# the МЧД schema; PostgreSQL for the МЧД registry tests; pinentry-tty (the real
+# Assuan peer of tokend/pinentry) and systemd-analyze for tokend (spec/infra/RECIPES.md).
 DEB_PACKAGES := openssl libengine-gost-openssl gcc libc6-dev libssl-dev make \
 	libp11-kit-dev softhsm2 opensc \
 	qpdf poppler-utils zbar-tools libpdfbox2-java libactivation-java libjaxb-api-java \
 	default-jre-headless libxml2-utils ghostscript fonts-dejavu-core icc-profiles-free \
-	postgresql chromium
+	postgresql chromium pinentry-tty systemd
 
 .PHONY: all deps build gosttoken test vet lint bench fuzz demo clean
 
