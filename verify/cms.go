@@ -61,6 +61,7 @@ func CMS(ctx context.Context, sig []byte, content io.Reader, opts Options) (*Rep
 		inter.AddCert(c)
 	}
 	rc := newRevChecker(ctx, &opts)
+	rc.sd = res.SignedData
 	for i := range res.Signers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -108,6 +109,9 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 		s.Detail = r.Detail
 		return s
 	}
+	if r.Signer != nil {
+		inter = withCerts(inter, r.Signer.CertificateValues())
+	}
 	poe, ok := checkTimestamps(&s, r, inter, opts)
 	if !ok {
 		return s
@@ -153,7 +157,7 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 	if opts.Trust != nil {
 		s.Qualified = qualifiedStatus(chain[0], s.TrustAnchor, signed)
 	}
-	rc.check(&s, chain, at, signed)
+	rc.check(&s, chain, at, signed, embeddedFor(rc.sd, r.Signer))
 	return s
 }
 
@@ -206,7 +210,16 @@ func checkTimestamps(s *SignatureReport, r *cms.SignerResult, inter *pki.CertPoo
 		return time.Time{}, true
 	}
 	info.TSA = shortName(ts.Certificate.SubjectName)
-	_, err := ts.Certificate.Verify(pki.VerifyOptions{Roots: opts.roots(), Intermediates: inter, CurrentTime: ts.GenTime,
+	// The TSA's chain may travel in the token: its certificates field, or
+	// its certValues (CryptoPro's TSP server writes only the latter).
+	var tokenCerts []*pki.Certificate
+	if ts.Token != nil {
+		tokenCerts = append(tokenCerts, ts.Token.Certificates...)
+	}
+	if ts.Signer != nil && ts.Signer.Signer != nil {
+		tokenCerts = append(tokenCerts, ts.Signer.Signer.CertificateValues()...)
+	}
+	_, err := ts.Certificate.Verify(pki.VerifyOptions{Roots: opts.roots(), Intermediates: withCerts(inter, tokenCerts), CurrentTime: ts.GenTime,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}})
 	if err != nil {
 		s.Warnings = append(s.Warnings, Warning{CodeTimestampUntrusted, "the timestamp authority is not trusted: " + err.Error()})
@@ -214,6 +227,22 @@ func checkTimestamps(s *SignatureReport, r *cms.SignerResult, inter *pki.CertPoo
 	}
 	info.Valid = true
 	return ts.GenTime, true
+}
+
+// withCerts returns pool with certs added: pool itself when there are none,
+// else a copy (pool is shared by the signers of a SignedData).
+func withCerts(pool *pki.CertPool, certs []*pki.Certificate) *pki.CertPool {
+	if len(certs) == 0 {
+		return pool
+	}
+	p := pki.NewCertPool()
+	for _, c := range pool.Certificates() {
+		p.AddCert(c)
+	}
+	for _, c := range certs {
+		p.AddCert(c)
+	}
+	return p
 }
 
 // cmsVerdict maps package cms's codes to ETSI EN 319 102-1 (the mapping its

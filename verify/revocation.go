@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podpis/podpis/cms"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/ocsp"
 )
@@ -41,6 +42,9 @@ type RevocationEvidence struct {
 	ProducedAt *time.Time `json:"producedAt,omitempty"`
 	// Cached reports that it came from the cache, not the network.
 	Cached bool `json:"cached,omitempty"`
+	// Embedded reports that the signature carried it (CAdES-X-L
+	// revocationValues, or the SignedData's crls field).
+	Embedded bool `json:"embedded,omitempty"`
 	// Error says why this source gave no answer.
 	Error string `json:"error,omitempty"`
 }
@@ -63,6 +67,9 @@ type revChecker struct {
 	opts    *Options
 	cache   *RevocationCache
 	fetcher Fetcher
+	// sd is the SignedData whose signers are checked, for its crls field;
+	// nil when the caller did not set it.
+	sd *cms.SignedData
 }
 
 func newRevChecker(ctx context.Context, opts *Options) *revChecker {
@@ -87,15 +94,27 @@ func newRevChecker(ctx context.Context, opts *Options) *revChecker {
 // cannot un-revoke it, RFC 5280 §3.3; certificateHold counts as revoked).
 // Revoked after the proven signing time, the signature stands with a
 // REVOKED_AFTER_SIGNING warning.
-func (c *revChecker) check(s *SignatureReport, chain []*pki.Certificate, at, signed time.Time) {
-	if len(c.opts.CRLs) == 0 && !c.opts.Online {
+//
+// The revocation data the signature carries (emb) are consulted after the
+// CRLs given and before the network, when fresh (see
+// embeddedRevocation.status). When the caller gave no CRLs and no Online,
+// a certificate they do not cover leaves the signature as it would be
+// without any data: a REVOCATION_NOT_CHECKED warning, not INDETERMINATE.
+func (c *revChecker) check(s *SignatureReport, chain []*pki.Certificate, at, signed time.Time, emb *embeddedRevocation) {
+	onlyEmbedded := len(c.opts.CRLs) == 0 && !c.opts.Online
+	if onlyEmbedded && emb.empty() {
 		s.Warnings = append(s.Warnings, Warning{CodeRevocationNotChecked,
 			"no revocation lists were given; revocation was not checked"})
 		return
 	}
+	var uncovered []string
 	for i := 0; i+1 < len(chain); i++ {
 		cert, issuer := chain[i], chain[i+1]
-		ans, ok := c.status(s, cert, issuer, at)
+		ans, ok := c.status(s, cert, issuer, at, signed, emb)
+		if !ok && onlyEmbedded {
+			uncovered = append(uncovered, shortName(cert.SubjectName))
+			continue
+		}
 		if !ok {
 			s.Indication, s.SubIndication, s.Revocation = Indeterminate, TryLater, RevocationUnknown
 			if c.opts.Online {
@@ -130,12 +149,17 @@ func (c *revChecker) check(s *SignatureReport, chain []*pki.Certificate, at, sig
 		}
 		return
 	}
+	if len(uncovered) > 0 {
+		s.Warnings = append(s.Warnings, Warning{CodeRevocationNotChecked, fmt.Sprintf(
+			"the revocation data the signature carries do not cover %q, and no others were given; its revocation was not checked", strings.Join(uncovered, ", "))})
+		return
+	}
 	s.Revocation = NotRevoked
 }
 
 // status finds cert's status from the first source that gives one,
 // recording the evidence.
-func (c *revChecker) status(s *SignatureReport, cert, issuer *pki.Certificate, at time.Time) (answer, bool) {
+func (c *revChecker) status(s *SignatureReport, cert, issuer *pki.Certificate, at, signed time.Time, emb *embeddedRevocation) (answer, bool) {
 	// Every given CRL that covers the certificate counts: an entry in any
 	// of them revokes it, the earliest revocation first.
 	var found answer
@@ -153,6 +177,9 @@ func (c *revChecker) status(s *SignatureReport, cert, issuer *pki.Certificate, a
 	}
 	if covered {
 		return found, true
+	}
+	if ans, ok := emb.status(s, c.cache, cert, issuer, at, signed); ok {
+		return ans, true
 	}
 	if !c.opts.Online {
 		return answer{}, false

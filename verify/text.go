@@ -63,6 +63,7 @@ var phrases = map[string][2]string{
 	"ev_issued":                           {"выпущен", "issued"},
 	"ev_next":                             {"следующий", "next"},
 	"ev_cached":                           {"из кэша", "cached"},
+	"ev_embedded":                         {"из подписи", "carried by the signature"},
 	"ev_good":                             {"не отозван", "not revoked"},
 	"ev_revoked":                          {"отозван", "revoked"},
 	"ev_unknown":                          {"неизвестен", "unknown"},
@@ -250,6 +251,9 @@ func writeEvidence(b *strings.Builder, e RevocationEvidence, lang Lang, p func(s
 			fmt.Fprintf(b, " (%s)", p("ev_cached"))
 		}
 	}
+	if e.Embedded {
+		fmt.Fprintf(b, " (%s)", p("ev_embedded"))
+	}
 	if e.URL != "" {
 		fmt.Fprintf(b, " <%s>", shortURL(e.URL))
 	}
@@ -367,6 +371,10 @@ var detailPhrases = [][2]string{
 	{"the revocation of responder %q could not be checked: %s", "отзыв сертификата службы OCSP «%s» проверить не удалось: %s"},
 	{"responder %q has no id-pkix-ocsp-nocheck and no CRL to check it in", "у сертификата службы OCSP «%s» нет id-pkix-ocsp-nocheck и нет СОС для проверки"},
 	{"responder %q was revoked on %s", "сертификат службы OCSP «%s» отозван %s"},
+	{"issued %s, before the proven signing time %s", "выпущен %s, раньше подтверждённого времени подписи %s"},
+	{"issued %s, after the validation time %s", "выпущен %s, позже времени проверки %s"},
+	{"the revocation data the signature carries do not cover %q, and no others were given; its revocation was not checked",
+		"данные об отзыве в подписи не охватывают «%s», других не передано; отзыв не проверялся"},
 	{"%s: no answer within %s", "%s: нет ответа за %s"},
 	{"%s: HTTP %s", "%s: HTTP %s"},
 	{"%s: answer not complete within %s", "%s: ответ не получен полностью за %s"},
