@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"math/big"
 	"strings"
@@ -241,4 +242,41 @@ func TestNotASignature(t *testing.T) {
 	if _, err := CMS(ctx, f.sig, nil, Options{}); err == nil {
 		t.Error("cancelled context: no error")
 	}
+}
+
+// A library caller that sets only Options.Trust gets its anchors everywhere
+// a path is built: the signature, and the representative's certificate of
+// an MCHD power question (mchd_match.go builds that path with
+// Options.roots()).
+func TestTrustWithoutRoots(t *testing.T) {
+	f := newMCHDFixture(t)
+	store := NewTrustStore()
+	if err := store.AddCertificates(pemBlockCert(f.p.CA.Cert.Raw), "ca.pem"); err != nil {
+		t.Fatal(err)
+	}
+	if got := (&Options{Trust: store}).roots(); got.Len() != 1 {
+		t.Fatalf("roots of Trust alone: %d", got.Len())
+	}
+	both := (&Options{Roots: f.roots, Trust: store}).roots()
+	if both.Len() != 1 { // the same anchor twice is one
+		t.Fatalf("roots of Roots and Trust: %d", both.Len())
+	}
+	file := f.file(t, f.poa(t, today(), 30), f.p.Signer)
+	rep, err := MCHD(context.Background(), file, MCHDOptions{Options: Options{Trust: store}, Power: "KLASS_2.0_SIGN", Representative: f.p.Person.Cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMCHD(t, rep, TotalPassed, CodeOK)
+	// Without any anchors the representative's certificate has no path.
+	rep, err = MCHD(context.Background(), file, MCHDOptions{Power: "KLASS_2.0_SIGN", Representative: f.p.Person.Cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Indication == TotalPassed {
+		t.Fatal("passed with no trust anchors")
+	}
+}
+
+func pemBlockCert(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
