@@ -38,6 +38,11 @@ import (
 // certificate was valid fails with NOT_YET_VALID (§5.5.4: the signature
 // cannot predate its certificate; a claim gets clockSkew of tolerance for the
 // signer's clock).
+//
+// Revocation data the signature carries (CAdES-X-L revocationValues, RFC
+// 5126 §6.3.4; the SignedData's crls) are evidence like the CRLs given, when
+// authentic and issued between the POE (else the validation time) and the
+// validation time; they are consulted after opts.CRLs and before fetching.
 func CMS(ctx context.Context, sig []byte, content io.Reader, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

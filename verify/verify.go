@@ -21,8 +21,11 @@ type Options struct {
 	// signature carries.
 	Intermediates *pki.CertPool
 	// CRLs are revocation lists to consult. With none, and Online unset,
-	// revocation is not checked and each signature carries a
-	// REVOCATION_NOT_CHECKED warning.
+	// only the revocation data a signature carries (CAdES-X-L
+	// revocationValues, the SignedData's crls; used when issued after the
+	// proven signing time) are consulted; a certificate they do not cover
+	// is not checked, and the signature carries a REVOCATION_NOT_CHECKED
+	// warning.
 	CRLs []*pki.RevocationList
 	// Online fetches revocation data for every certificate of the path that
 	// CRLs do not cover: an OCSP response from the responder its
