@@ -450,9 +450,12 @@ var detailPhrases = [][2]string{
 
 // detailPattern is an English detail compiled to a regular expression.
 type detailPattern struct {
-	re    *regexp.Regexp
-	quote []bool // which parameters were %q
-	ru    string
+	// prefix is the literal text before the first parameter: a cheap
+	// test before the regular expression.
+	prefix string
+	re     *regexp.Regexp
+	quote  []bool // which parameters were %q
+	ru     string
 }
 
 var detailPatterns = sync.OnceValue(func() []detailPattern {
@@ -477,7 +480,11 @@ var detailPatterns = sync.OnceValue(func() []detailPattern {
 			last = m[1]
 		}
 		expr.WriteString(regexp.QuoteMeta(ph[0][last:]) + `$`)
-		out = append(out, detailPattern{re: regexp.MustCompile(expr.String()), quote: quote, ru: ph[1]})
+		prefix := ph[0]
+		if i := strings.IndexByte(prefix, '%'); i >= 0 {
+			prefix = prefix[:i]
+		}
+		out = append(out, detailPattern{prefix: prefix, re: regexp.MustCompile(expr.String()), quote: quote, ru: ph[1]})
 	}
 	return out
 })
@@ -500,10 +507,13 @@ func LocalizeDetail(detail string, lang Lang) string {
 const maxDetailDepth = 4
 
 func russianDetail(d string, depth int) (string, bool) {
-	if depth > maxDetailDepth {
+	if depth > maxDetailDepth || d == "" {
 		return d, false
 	}
 	for _, p := range detailPatterns() {
+		if !strings.HasPrefix(d, p.prefix) {
+			continue
+		}
 		m := p.re.FindStringSubmatch(d)
 		if m == nil {
 			continue
