@@ -30,6 +30,10 @@ func TestCheckRefusesWhatParseRefuses(t *testing.T) {
 		if _, _, err := Check(raw); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
+		// A byte-order mark is reported as a problem, not as malformed XML.
+		if d, _, err := Check(append(bytes.Clone(bom), raw...)); d == nil || err != nil {
+			t.Errorf("%s with a BOM: %v", name, err)
+		}
 	}
 }
 

@@ -45,7 +45,9 @@ func (n *xnode) attr(name string) (string, bool) {
 // element), so that a document it accepts needs no second well-formedness
 // pass before Parse decodes it (see CheckFile).
 func parseTree(data []byte) (*xnode, error) {
-	dec := xml.NewDecoder(bytes.NewReader(data))
+	// A byte-order mark is not text outside the root: Parse skips it too,
+	// and the rules report it (FORMAT.md §2).
+	dec := xml.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, bom)))
 	dec.Strict = true
 	var root *xnode
 	var stack []*xnode
