@@ -1,17 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/big"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,25 +52,8 @@ here. --addr-file writes the base URL once the server listens (useful with
 			}
 			base := "http://" + ln.Addr().String()
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-			if addrFile != "" {
-				if err := atomicfile.WriteFile(addrFile, []byte(base), 0o644); err != nil {
-					ln.Close()
-					return err
-				}
-			}
 			fmt.Fprintf(cmd.OutOrStdout(), "CRL at %s, OCSP at %s\n", devpki.CRLURL(base), devpki.OCSPURL(base))
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				srv.Shutdown(shutdown)
-			}()
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return serveHTTP(cmd, srv, ln, addrFile, base)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "directory of the test PKI (podpis devpki --out)")

@@ -1,21 +1,17 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/cms/tsp"
-	"github.com/podpis/podpis/internal/atomicfile"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
 	"github.com/podpis/podpis/sign"
@@ -57,25 +53,8 @@ makes CAdES-T with it. --addr-file writes the URL once the server listens
 				Handler:           &tsp.Authority{Signer: s, Certificate: s.Certificate(), Chain: chain, Policy: devpki.TSAPolicy},
 				ReadHeaderTimeout: 10 * time.Second,
 			}
-			if addrFile != "" {
-				if err := atomicfile.WriteFile(addrFile, []byte(url), 0o644); err != nil {
-					ln.Close()
-					return err
-				}
-			}
 			fmt.Fprintf(cmd.OutOrStdout(), "TSA listening on %s\n", url)
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			go func() {
-				<-ctx.Done()
-				shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				srv.Shutdown(shutdown)
-			}()
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return serveHTTP(cmd, srv, ln, addrFile, url)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "directory of the test PKI (podpis devpki --out)")
