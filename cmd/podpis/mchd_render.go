@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podpis/podpis/internal/atomicfile"
-	"github.com/podpis/podpis/mchd"
 	"github.com/podpis/podpis/mchd/form"
 	"github.com/podpis/podpis/mchd/registry"
 )
@@ -75,7 +74,7 @@ func mchdRender(cmd *cobra.Command, f mchdRenderFlags) error {
 	if err != nil {
 		return err
 	}
-	doc, err := renderPOA(f.xml, raw)
+	doc, err := checkedPOA(f.xml, raw)
 	if err != nil {
 		return err
 	}
@@ -127,20 +126,4 @@ func mchdRender(cmd *cobra.Command, f mchdRenderFlags) error {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", f.out, summary)
 	return nil
-}
-
-// renderPOA parses raw, the exact bytes of the file name, and refuses a POA
-// that breaks the XSD or a rule (FORMAT.md §8.3 step 1), naming the first
-// error: a printed form of an invalid POA would mislead its reader.
-func renderPOA(name string, raw []byte) (*mchd.Document, error) {
-	doc, problems, err := mchd.CheckFile(filepath.Base(name), raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	for _, p := range problems {
-		if p.Severity == mchd.SeverityError {
-			return nil, fmt.Errorf("%s: not a valid power of attorney: %s %s: %s", name, p.Code, p.Path, p.MessageEN)
-		}
-	}
-	return doc, nil
 }
