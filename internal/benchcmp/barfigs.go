@@ -30,7 +30,8 @@ var benchFuncs = []benchFunc{
 	// Issue 7: "≥ 1,000 checks/s on one core".
 	{"BenchmarkCheckMCHD", []string{"verify", "mchd"}, 1},
 	{"BenchmarkRenderMCHD", []string{"mchd/form"}, 0},
-	{"BenchmarkBulkVerify", []string{"verify", "cmd/podpis"}, 0},
+	{"BenchmarkBulkVerify", []string{"verify/bulk", "verify", "cmd/podpis"}, 0},
+	{"BenchmarkServeVerify", []string{"verify/serve"}, 0},
 }
 
 func lookupBenchFunc(name string) benchFunc {
@@ -108,6 +109,17 @@ func sPerOp(in []benchLine, _ float64) (float64, error)    { return in[0].nsPerO
 // throughputs.
 func speedup(in []benchLine, _ float64) (float64, error) { return in[0].nsPerOp / in[1].nsPerOp, nil }
 
+// metric returns the b.ReportMetric value of unit from the first input.
+func metric(unit string) func([]benchLine, float64) (float64, error) {
+	return func(in []benchLine, _ float64) (float64, error) {
+		v, ok := in[0].metrics[unit]
+		if !ok {
+			return 0, fmt.Errorf("%s reports no %s", in[0].name, unit)
+		}
+		return v, nil
+	}
+}
+
 func mbPerSec(l benchLine) (float64, error) {
 	if l.mbPerS == 0 {
 		return 0, fmt.Errorf("%s reports no MB/s (b.SetBytes missing)", l.name)
@@ -169,6 +181,14 @@ func podpisCatalogue() []podpisFigure {
 			how: "BenchmarkBulkVerify/jobs-2: one batch with two jobs", value: sPerOp},
 		{name: "bulk_verify/speedup", issue: 8, unit: "×", bar: atLeast(1.8), inputs: []string{bulkJobs1, bulkJobs2},
 			how: "jobs-1 ns/op ÷ jobs-2 ns/op", value: speedup},
+
+		// Issue 8, "podpis serve": a bounded load test on loopback.
+		{name: "serve/throughput", issue: 8, unit: "req/s", inputs: []string{"BenchmarkServeVerify"},
+			how: "BenchmarkServeVerify (verify/serve): POST /v1/verify of a detached CMS from 4 clients on loopback, every answer checked", value: metric("req/s")},
+		{name: "serve/p99", issue: 8, unit: "ms", inputs: []string{"BenchmarkServeVerify"},
+			how: "99th percentile latency of those requests", value: metric("p99-ms")},
+		{name: "serve/heap_growth", issue: 8, unit: "MB", inputs: []string{"BenchmarkServeVerify"},
+			how: "heap in use after the load minus before (flat memory: near 0)", value: metric("heap-growth-MB")},
 	}
 }
 

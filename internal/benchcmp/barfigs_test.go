@@ -479,7 +479,7 @@ func TestWritePodpisReport(t *testing.T) {
 		"bulk_verify/speedup         —  ×         ≥ 1.8×           missing (no benchmark yet)",
 		"missing benchmarks: BenchmarkBulkVerify\n",
 		"BenchmarkTokenSign (sign/pkcs11)",
-		"2 of 15 podpis figures BELOW BAR, 3 missing.",
+		"2 of 18 podpis figures BELOW BAR, 6 missing.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
@@ -507,7 +507,7 @@ func TestWritePodpisReport(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatalf("%v\n%s", err, js.String())
 	}
-	if len(back.Podpis) != 15 || back.BelowBar != 2 || back.Missing != 3 {
+	if len(back.Podpis) != 18 || back.BelowBar != 2 || back.Missing != 6 {
 		t.Fatalf("JSON read back as %+v", back)
 	}
 	for _, r := range back.Podpis {
@@ -539,5 +539,32 @@ func TestGoTestReason(t *testing.T) {
 		if got := goTestReason(out); got != want {
 			t.Errorf("goTestReason(%q) = %q, want %q", out, got, want)
 		}
+	}
+}
+
+// BenchmarkServeVerify's figures are its b.ReportMetric values; this line is
+// its output of 2026-11-23 (verify/serve, busy machine).
+func TestServeMetrics(t *testing.T) {
+	const out = "BenchmarkServeVerify-2   \t    2000\t   2475103 ns/op\t         0.1400 heap-growth-MB\t         2.000 p50-ms\t        90.00 p99-ms\t       399.0 req/s\n"
+	lines, err := parseBenchOutput(out, 2)
+	if err != nil || len(lines) != 1 {
+		t.Fatalf("%v %v", lines, err)
+	}
+	want := map[string]float64{"serve/throughput": 399, "serve/p99": 90, "serve/heap_growth": 0.14}
+	for _, f := range podpisCatalogue() {
+		w, ok := want[f.name]
+		if !ok {
+			continue
+		}
+		delete(want, f.name)
+		if got, err := f.value(lines, 0); err != nil || got != w {
+			t.Errorf("%s = %v, %v; want %v", f.name, got, err, w)
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("figures not in the catalogue: %v", want)
+	}
+	if _, err := metric("req/s")([]benchLine{{name: "BenchmarkX", nsPerOp: 1}}, 0); err == nil {
+		t.Error("a missing metric gave no error")
 	}
 }

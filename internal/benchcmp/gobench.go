@@ -28,6 +28,8 @@ type benchLine struct {
 	name    string // as printed, without the -GOMAXPROCS suffix
 	nsPerOp float64
 	mbPerS  float64 // 0 when the benchmark does not call b.SetBytes
+	// metrics holds the b.ReportMetric values by unit ("req/s", "p99-ms").
+	metrics map[string]float64
 }
 
 // parseBenchOutput reads the result lines of `go test -bench` output run with
@@ -63,6 +65,11 @@ func parseBenchOutput(out string, procs int) ([]benchLine, error) {
 				l.nsPerOp = v
 			case "MB/s":
 				l.mbPerS = v
+			default:
+				if l.metrics == nil {
+					l.metrics = map[string]float64{}
+				}
+				l.metrics[metrics[i+1]] = v
 			}
 		}
 		if l.nsPerOp <= 0 {

@@ -58,6 +58,8 @@
 //   - mchd/check: BenchmarkCheckMCHD ≥ 1,000 checks/s, run with -cpu 1 (one
 //     core); render/mchd: BenchmarkRenderMCHD (mchd/form) ≤ 50 ms/op.
 //   - bulk_verify/…: BenchmarkBulkVerify/jobs-1 and /jobs-2, speedup ≥ 1.8×.
+//   - serve/…: BenchmarkServeVerify (verify/serve), a bounded load on loopback:
+//     requests/s, p99 latency and heap growth from its b.ReportMetric values.
 //
 // Those benchmarks are found by name in the module's _test.go files (the
 // package an issue names is preferred when several declare one), each run by
