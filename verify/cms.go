@@ -132,6 +132,13 @@ func (rc *revChecker) checkSigner(r *cms.SignerResult, inter *pki.CertPool, at t
 	if signedBeforeCert(&s, r.Certificate, poe) {
 		return s
 	}
+	if !poe.IsZero() && s.SigningTime != nil && s.SigningTime.After(poe.Add(clockSkew)) {
+		// The claim contradicts the proof; the proof stands (EN 319 102-1
+		// §5.5.4 uses the POE, not the claim).
+		s.Warnings = append(s.Warnings, Warning{CodeSigningTimeAfterTimestamp, fmt.Sprintf(
+			"the signer claims to have signed at %s, after the timestamp proves the signature existed (%s)",
+			s.SigningTime.Format(time.RFC3339), poe.UTC().Format(time.RFC3339))})
+	}
 	roots := opts.roots()
 	vopts := pki.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at}
 	chains, err := r.Certificate.Verify(vopts)

@@ -45,30 +45,31 @@ type Code string
 
 // Codes. New codes may be added; existing ones keep their meaning.
 const (
-	CodeOK                    Code = "OK"
-	CodeFormatFailure         Code = "FORMAT_FAILURE"         // the signature file or a SignerInfo is malformed
-	CodeSignatureInvalid      Code = "SIGNATURE_INVALID"      // the signature value does not verify
-	CodeContentMismatch       Code = "CONTENT_MISMATCH"       // the content is not what was signed
-	CodeContentMissing        Code = "CONTENT_MISSING"        // detached signature, no content given
-	CodeSignerCertNotFound    Code = "SIGNER_CERT_NOT_FOUND"  // the signer's certificate is not available
-	CodeSigningCertMismatch   Code = "SIGNING_CERT_MISMATCH"  // signingCertificateV2 names another certificate
-	CodeAlgorithmUnsupported  Code = "ALGORITHM_UNSUPPORTED"  // GOST 2001, SHA-1 …
-	CodeTimestampInvalid      Code = "TIMESTAMP_INVALID"      // the signature timestamp does not verify or cover the signature
-	CodeCertExpired           Code = "CERT_EXPIRED"           // a certificate of the path had expired at the validation time
-	CodeCertNotYetValid       Code = "CERT_NOT_YET_VALID"     // a certificate of the path was not yet valid
-	CodeChainUntrusted        Code = "CHAIN_UNTRUSTED"        // no path to a trusted root
-	CodeCertSignatureInvalid  Code = "CERT_SIGNATURE_INVALID" // a certificate's signature does not verify
-	CodeChainConstraints      Code = "CHAIN_CONSTRAINTS"      // basicConstraints, path length, key usage, critical extension
-	CodeCertRevoked           Code = "CERT_REVOKED"           // the signer's certificate was revoked before signing
-	CodeCARevoked             Code = "CA_REVOKED"             // a CA certificate of the path was revoked
-	CodeRevocationUnknown     Code = "REVOCATION_UNKNOWN"     // CRLs were given but none covers a certificate of the path
-	CodeRevocationNotChecked  Code = "REVOCATION_NOT_CHECKED" // warning: no revocation data was given
-	CodeRevocationUnavailable Code = "REVOCATION_UNAVAILABLE" // online checking was asked for and no CRL or OCSP answer could be had
-	CodeRevokedAfterSigning   Code = "REVOKED_AFTER_SIGNING"  // warning: revoked, but after the proven signing time
-	CodeSigningTimeFromSigner Code = "SIGNING_TIME_CLAIMED"   // warning: the signing time is the signer's claim, no timestamp
-	CodeTimestampUntrusted    Code = "TIMESTAMP_UNTRUSTED"    // warning: the timestamp's TSA does not chain to a trusted root
-	CodeValidatedAtTimestamp  Code = "VALIDATED_AT_TIMESTAMP" // warning: a certificate expired since; checked at the timestamp time
-	CodeSignedBeforeCert      Code = "SIGNED_BEFORE_CERT"     // the signing time (claimed or proven) is before the signer's certificate was valid
+	CodeOK                        Code = "OK"
+	CodeFormatFailure             Code = "FORMAT_FAILURE"               // the signature file or a SignerInfo is malformed
+	CodeSignatureInvalid          Code = "SIGNATURE_INVALID"            // the signature value does not verify
+	CodeContentMismatch           Code = "CONTENT_MISMATCH"             // the content is not what was signed
+	CodeContentMissing            Code = "CONTENT_MISSING"              // detached signature, no content given
+	CodeSignerCertNotFound        Code = "SIGNER_CERT_NOT_FOUND"        // the signer's certificate is not available
+	CodeSigningCertMismatch       Code = "SIGNING_CERT_MISMATCH"        // signingCertificateV2 names another certificate
+	CodeAlgorithmUnsupported      Code = "ALGORITHM_UNSUPPORTED"        // GOST 2001, SHA-1 …
+	CodeTimestampInvalid          Code = "TIMESTAMP_INVALID"            // the signature timestamp does not verify or cover the signature
+	CodeCertExpired               Code = "CERT_EXPIRED"                 // a certificate of the path had expired at the validation time
+	CodeCertNotYetValid           Code = "CERT_NOT_YET_VALID"           // a certificate of the path was not yet valid
+	CodeChainUntrusted            Code = "CHAIN_UNTRUSTED"              // no path to a trusted root
+	CodeCertSignatureInvalid      Code = "CERT_SIGNATURE_INVALID"       // a certificate's signature does not verify
+	CodeChainConstraints          Code = "CHAIN_CONSTRAINTS"            // basicConstraints, path length, key usage, critical extension
+	CodeCertRevoked               Code = "CERT_REVOKED"                 // the signer's certificate was revoked before signing
+	CodeCARevoked                 Code = "CA_REVOKED"                   // a CA certificate of the path was revoked
+	CodeRevocationUnknown         Code = "REVOCATION_UNKNOWN"           // CRLs were given but none covers a certificate of the path
+	CodeRevocationNotChecked      Code = "REVOCATION_NOT_CHECKED"       // warning: no revocation data was given
+	CodeRevocationUnavailable     Code = "REVOCATION_UNAVAILABLE"       // online checking was asked for and no CRL or OCSP answer could be had
+	CodeRevokedAfterSigning       Code = "REVOKED_AFTER_SIGNING"        // warning: revoked, but after the proven signing time
+	CodeSigningTimeFromSigner     Code = "SIGNING_TIME_CLAIMED"         // warning: the signing time is the signer's claim, no timestamp
+	CodeTimestampUntrusted        Code = "TIMESTAMP_UNTRUSTED"          // warning: the timestamp's TSA does not chain to a trusted root
+	CodeValidatedAtTimestamp      Code = "VALIDATED_AT_TIMESTAMP"       // warning: a certificate expired since; checked at the timestamp time
+	CodeSignedBeforeCert          Code = "SIGNED_BEFORE_CERT"           // the signing time (claimed or proven) is before the signer's certificate was valid
+	CodeSigningTimeAfterTimestamp Code = "SIGNING_TIME_AFTER_TIMESTAMP" // warning: the claimed signing time is after the timestamp's (clock skew allowed)
 )
 
 // Report is the outcome of verifying one signed object: one entry per

@@ -144,6 +144,7 @@ func TestSignedBeforeCertificate(t *testing.T) {
 		{"timestamped a second before", nb.Add(time.Minute), nb.Add(-time.Second), CodeSignedBeforeCert},
 		{"claimed before, timestamped after", nb.AddDate(0, 0, -1), nb.Add(time.Minute), CodeSignedBeforeCert},
 		{"both after", nb.Add(time.Minute), nb.Add(2 * time.Minute), CodeOK},
+		{"claimed an hour after the timestamp", nb.Add(2 * time.Hour), nb.Add(time.Hour), CodeOK},
 	} {
 		rep := run(t, signAtTSA(t, p, old.TSA, c.claimed, c.stamped), content, Options{Roots: roots})
 		s := rep.Signatures[0]
@@ -153,6 +154,9 @@ func TestSignedBeforeCertificate(t *testing.T) {
 		if s.Code != c.want {
 			t.Errorf("%s: %s %s", c.name, s.Code, s.Detail)
 			continue
+		}
+		if after := c.claimed.After(c.stamped.Add(clockSkew)) && !c.stamped.IsZero(); hasWarning(s, CodeSigningTimeAfterTimestamp) != after {
+			t.Errorf("%s: warnings %v", c.name, s.Warnings)
 		}
 		if c.want == CodeSignedBeforeCert && (rep.Indication != TotalFailed || s.SubIndication != NotYetValid) {
 			t.Errorf("%s: %s/%s", c.name, rep.Indication, s.SubIndication)
