@@ -62,7 +62,7 @@ func (r *Result) WriteText(w io.Writer, lang Lang) error {
 	if r.Code != CodeOK && r.Code != "" {
 		fmt.Fprintf(&b, "%s: %s [%s]", p("reason"), r.Code.Text(lang), r.Code)
 		if r.Detail != "" {
-			fmt.Fprintf(&b, " — %s", r.Detail)
+			fmt.Fprintf(&b, " — %s", LocalizeDetail(r.Detail, lang))
 		}
 		b.WriteString("\n")
 	}

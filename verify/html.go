@@ -157,7 +157,7 @@ func (r *Result) page(lang Lang) *htmlPage {
 	tf := timeFormat(l)
 	pg := &htmlPage{Lang: []string{"ru", "en"}[l], CSS: htmlCSS, L: L, Title: L("title"),
 		Verdict: verdictWords(r.Kind, r.Indication, l), Class: verdictClass(r.Indication),
-		Indic: indicText(r.Indication, r.SubIndication), Code: string(r.Code), CodeText: r.Code.Text(lang), Detail: r.Detail,
+		Indic: indicText(r.Indication, r.SubIndication), Code: string(r.Code), CodeText: r.Code.Text(lang), Detail: LocalizeDetail(r.Detail, lang),
 		CheckedAt: tf(r.ValidationTime), Generated: tf(time.Now())}
 	if r.Code == CodeOK {
 		pg.Code, pg.CodeText = "", ""
@@ -299,7 +299,7 @@ func sigViews(rep *Report, lang Lang, stampExtra []string) []htmlSig {
 		if s.Code != CodeOK {
 			v.Rows = append(v.Rows, htmlRow{L("code"), string(s.Code) + " — " + s.Code.Text(lang)})
 			if s.Detail != "" {
-				v.Rows = append(v.Rows, htmlRow{L("detail"), s.Detail})
+				v.Rows = append(v.Rows, htmlRow{L("detail"), LocalizeDetail(s.Detail, lang)})
 			}
 		}
 		if pt := s.Signer; pt != nil {
@@ -342,7 +342,7 @@ func sigViews(rep *Report, lang Lang, stampExtra []string) []htmlSig {
 		}
 		v.Rev = p("rev_" + string(s.Revocation))
 		for _, e := range s.RevocationEvidence {
-			v.Evidence = append(v.Evidence, evidenceView(e, p, tf))
+			v.Evidence = append(v.Evidence, evidenceView(e, lang, p, tf))
 		}
 		for _, wn := range s.Warnings {
 			v.Warnings = append(v.Warnings, warnRow(wn, lang))
@@ -352,10 +352,10 @@ func sigViews(rep *Report, lang Lang, stampExtra []string) []htmlSig {
 	return out
 }
 
-func evidenceView(e RevocationEvidence, p func(string) string, tf func(time.Time) string) htmlEvidence {
+func evidenceView(e RevocationEvidence, lang Lang, p func(string) string, tf func(time.Time) string) htmlEvidence {
 	v := htmlEvidence{Source: p("ev_" + e.Source), Cert: e.Certificate, URL: shortURL(e.URL)}
 	if e.Error != "" {
-		v.Status, v.Info = p("ev_error"), e.Error
+		v.Status, v.Info = p("ev_error"), LocalizeDetail(e.Error, lang)
 		return v
 	}
 	v.Status = p("ev_" + e.Status)
@@ -451,7 +451,7 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 	if r.Code != CodeOK {
 		v.Rows = append(v.Rows, htmlRow{L("code"), string(r.Code) + " — " + r.Code.Text(lang)})
 		if r.Detail != "" {
-			v.Rows = append(v.Rows, htmlRow{L("detail"), r.Detail})
+			v.Rows = append(v.Rows, htmlRow{L("detail"), LocalizeDetail(r.Detail, lang)})
 		}
 	}
 	if poa := r.POA; poa != nil {
@@ -495,7 +495,7 @@ func poaView(r *MCHDReport, lang Lang) *htmlPOA {
 			st.Result = string(s.Indication)
 			st.Why = string(s.Code) + " — " + s.Code.Text(lang)
 			if s.Detail != "" {
-				st.Why += ": " + s.Detail
+				st.Why += ": " + LocalizeDetail(s.Detail, lang)
 			}
 		}
 		v.Steps = append(v.Steps, st)
@@ -543,7 +543,7 @@ func capFirst(s string) string {
 func warnRow(wn Warning, lang Lang) htmlRow {
 	row := htmlRow{K: wn.Code.Text(lang)}
 	if lang == English {
-		row.V = wn.Detail
+		row.V = LocalizeDetail(wn.Detail, lang)
 	}
 	return row
 }

@@ -125,7 +125,7 @@ func (r *MCHDReport) writeText(b *strings.Builder, lang Lang, indent string) {
 		line("%s", r.File)
 	}
 	if r.Code != CodeOK {
-		line("  %s: %s [%s]%s", phrases["reason"][l], codeWords(r.Code, l), r.Code, detailSuffix(r.Detail))
+		line("  %s: %s [%s]%s", phrases["reason"][l], codeWords(r.Code, l), r.Code, detailSuffix(LocalizeDetail(r.Detail, lang)))
 	}
 	if a := r.Answer; a != nil {
 		who := a.Power
@@ -206,7 +206,7 @@ func (r *MCHDReport) writeText(b *strings.Builder, lang Lang, indent string) {
 			if s.SubIndication != "" {
 				res += "/" + string(s.SubIndication)
 			}
-			res += ") [" + string(s.Code) + "]" + detailSuffix(s.Detail)
+			res += ") [" + string(s.Code) + "]" + detailSuffix(LocalizeDetail(s.Detail, lang))
 		}
 		line("  %s: %s", p("step_"+s.Step), res)
 	}
@@ -218,7 +218,7 @@ func (r *MCHDReport) writeText(b *strings.Builder, lang Lang, indent string) {
 		line("  %s: %s %s %s: %s", p("problem"), pr.Severity, pr.Code, pr.Path, msg)
 	}
 	for _, wn := range r.Warnings {
-		line("  %s: %s [%s] — %s", p("warning"), codeWords(wn.Code, l), wn.Code, wn.Detail)
+		line("  %s: %s [%s] — %s", p("warning"), codeWords(wn.Code, l), wn.Code, LocalizeDetail(wn.Detail, lang))
 	}
 	if r.Signature != nil {
 		var sb strings.Builder
