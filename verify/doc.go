@@ -13,8 +13,21 @@
 // 5280 §6.3, complete CRLs from the certificate's issuer) and, with
 // Options.Online, from the OCSP responder each certificate names (RFC 6960,
 // GOST-signed responses, a Streebog-256 CertID and a nonce, package
-// pki/ocsp) or else its CRL distribution points. Without CRLs and without
-// Online the report warns that revocation was not checked.
+// pki/ocsp) or else its CRL distribution points; CRLs and OCSP answers the
+// signature carries itself (CAdES-X-L revocationValues) count when they were
+// issued between the proven signing time and the validation time. Where none
+// of these answers for a certificate, the report warns that its revocation
+// was not checked.
+//
+// # Time
+//
+// The path and revocation are evaluated at the validation time (Options.At,
+// default now). Only a trusted signature timestamp is a proof of existence
+// (EN 319 102-1 §5.5): it lets a certificate that has expired since still
+// pass, and a revocation after it leave the signature valid. The signer's
+// signingTime attribute is a claim: it never moves the time, but a claim or a
+// proof of existence before the certificate's notBefore fails the signature
+// (SIGNED_BEFORE_CERT).
 //
 // # Trust and revocation: the security contract
 //
