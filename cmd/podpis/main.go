@@ -53,10 +53,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "podpis",
-		Short: "GOST R 34.10-2012 signatures, Streebog hashes and keys",
+		Short: "Russian qualified electronic signatures: GOST R 34.10-2012, PDF, МЧД",
 		Long: `podpis signs and verifies with GOST R 34.10-2012 (CMS/CAdES and bare
-signatures) and hashes with GOST R 34.11-2012 (Streebog). Keys are PKCS#8 PEM
-files, compatible with OpenSSL's GOST engine.
+signatures), hashes with GOST R 34.11-2012 (Streebog), signs and checks PDF/A
+documents, issues and checks machine-readable powers of attorney (МЧД), and
+serves verification over HTTP. Keys are PKCS#8 PEM files, compatible with
+OpenSSL's GOST engine, or keys on PKCS#11 tokens named by pkcs11: URIs.
 
 Exit status: 0 success or valid, 1 checked and invalid, 2 could not run.`,
 		SilenceUsage:  true,
