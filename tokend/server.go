@@ -62,6 +62,10 @@ type Config struct {
 	// Modules are the PKCS#11 modules whose tokens are offered (paths).
 	// Empty: no tokens.
 	Modules []string
+	// Policy decides origins that are not in Origins (the admin policy
+	// file and the person's first-use consent, package tokend/policy);
+	// nil: only Origins are allowed.
+	Policy OriginPolicy
 	// Pinentry asks the person for consent and the PIN.
 	Pinentry *pinentry.Program
 	// Timeout bounds an operation that waits for the person;
