@@ -76,6 +76,10 @@ type Config struct {
 	// Logger receives one record per request (no PINs, no nonces, no
 	// document content); slog.Default() when nil.
 	Logger *slog.Logger
+	// Audit receives one record per authenticate, sign and cancel (audit.go:
+	// time, origin, certificate, digest, result; never PINs, nonces or
+	// document content); nil keeps no audit log.
+	Audit *slog.Logger
 	// AppVersion is reported in status and in login tokens.
 	AppVersion string
 	// Now is the clock for certificate validity; time.Now when nil.
