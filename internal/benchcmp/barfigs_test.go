@@ -104,7 +104,10 @@ func TestPodpisFiguresFromRealOutput(t *testing.T) {
 	check("token/vs_engine", 1e9/80217/engineSign)
 	check("token/overhead", (80217.0-96643)/96643*100, true) // negative on this noisy run: met
 	check("token/scaling", 80217.0/72097, false)             // 1.11×: below 1.6×
-	check("token/scaling_ceiling", 453937.0/306958)
+	check("token/scaling_raw", 453937.0/306958)
+	check("token/cgo_ceiling", 31000.0/20000)
+	check("token/c_threads", 29000.0/15000)
+	check("token/vs_ceiling", 80217.0/72097/(31000.0/20000)*100)
 	check("render/one_page", 18.236312, true)
 	check("sign_pdf/time", 5.461219)
 	check("sign_pdf/throughput", 192.11)
@@ -256,7 +259,8 @@ func TestPodpisSelection(t *testing.T) {
 	for _, f := range selectPodpisFigures(regexp.MustCompile(`token|render|sign_pdf`)) {
 		names = append(names, f.name)
 	}
-	want := []string{"token/host-hash", "token/vs_engine", "token/overhead", "token/scaling", "token/scaling_ceiling",
+	want := []string{"token/host-hash", "token/vs_engine", "token/overhead", "token/scaling", "token/scaling_raw",
+		"token/cgo_ceiling", "token/c_threads", "token/vs_ceiling",
 		"render/one_page", "sign_pdf/time", "sign_pdf/throughput", "sign_pdf/hash_rate", "sign_pdf/hashing_share", "render/mchd"}
 	if !slices.Equal(names, want) {
 		t.Errorf("selected %v", names)
@@ -479,7 +483,7 @@ func TestWritePodpisReport(t *testing.T) {
 		"bulk_verify/speedup         —  ×         ≥ 1.8×           missing (no benchmark yet)",
 		"missing benchmarks: BenchmarkBulkVerify\n",
 		"BenchmarkTokenSign (sign/pkcs11)",
-		"2 of 18 podpis figures BELOW BAR, 6 missing.",
+		"2 of 21 podpis figures BELOW BAR, 6 missing.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
@@ -507,7 +511,7 @@ func TestWritePodpisReport(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatalf("%v\n%s", err, js.String())
 	}
-	if len(back.Podpis) != 18 || back.BelowBar != 2 || back.Missing != 6 {
+	if len(back.Podpis) != 21 || back.BelowBar != 2 || back.Missing != 6 {
 		t.Fatalf("JSON read back as %+v", back)
 	}
 	for _, r := range back.Podpis {

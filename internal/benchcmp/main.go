@@ -48,8 +48,10 @@
 //   - token/…: BenchmarkTokenSign (sign/pkcs11, gosttoken, 1 KiB, host hashing):
 //     host-hash ops/s, and ÷ the engine's sign/256-a of the same run (the token
 //     signs through that engine; no bar); overhead = (host-hash − direct) / direct
-//     ≤ 10 %; scaling = host-hash ns/op ÷ parallel ns/op ≥ 1.6×; and the token's
-//     own scaling, direct-verified ÷ direct-parallel (no bar).
+//     ≤ 10 %; scaling = host-hash ns/op ÷ parallel ns/op ≥ 1.6×; beside it, with
+//     no bar, the token's scaling through bare miekg/pkcs11, the cgo ceiling (a C
+//     loop of the token's length from one and two goroutines), the same loop from
+//     C threads, and scaling as a share of the cgo ceiling.
 //   - render/one_page: BenchmarkRenderOnePage (pdf) ≤ 20 ms/op.
 //   - sign_pdf/…: BenchmarkSignPDF/sign (pdf/pdfsign, 1 MB) in ms/op and MB/s,
 //     Streebog-256 over 1 MiB of the same round (BenchmarkStreebog256/1MiB), and

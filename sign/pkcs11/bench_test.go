@@ -4,11 +4,14 @@ package pkcs11
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/miekg/pkcs11"
 
 	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/internal/cgobench"
 )
 
 // BenchmarkTokenSign signs 1 KiB messages with a tc26-256-A key on
@@ -24,11 +27,17 @@ import (
 //   - direct-verified: direct plus a gost3410.Verify of every signature
 //     (what Options.VerifyEach costs);
 //   - direct-parallel: direct-verified from GOMAXPROCS goroutines, one
-//     session each.
+//     session each;
+//   - ceiling-…: internal/cgobench's C loop, calibrated to last as long as
+//     one direct signature, from one and GOMAXPROCS goroutines (cgo-1,
+//     cgo-parallel) and from one and GOMAXPROCS C threads (pthread-1,
+//     pthread-parallel): how far any C call of the token's length scales
+//     through cgo on this machine, and how far it scales without Go.
 //
 // The library's overhead (pool, login check, options, error paths) is
 // host-hash − direct (issue 5: ≤ 10 % of direct); two sessions scale by
-// host-hash ÷ parallel (≥ 1.6× on 2 cores). make bench derives both.
+// host-hash ÷ parallel (≥ 1.6× on 2 cores), to be read beside
+// cgo-1 ÷ cgo-parallel. make bench derives them.
 func BenchmarkTokenSign(b *testing.B) {
 	g := newGostToken(b, 1)
 	ctx := context.Background()
@@ -126,4 +135,33 @@ func BenchmarkTokenSign(b *testing.B) {
 			}
 		})
 	})
+	cgobench.Run(b, "ceiling-", func(b *testing.B) uint64 { return cgobench.Iterations(directTime(b, k)) })
+}
+
+// directTime is the median time of 51 direct signatures (Streebog-256 of
+// 1 KiB, C_SignInit, C_Sign) on a session of their own.
+func directTime(b *testing.B, k *Key) time.Duration {
+	c := k.tok.mod.ctx
+	s, err := c.OpenSession(k.tok.slot, pkcs11.CKF_SERIAL_SESSION)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.CloseSession(s)
+	mech := []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_GOSTR3410, nil)}
+	msg := make([]byte, 1024)
+	times := make([]time.Duration, 51)
+	for i := range times {
+		start := time.Now()
+		h := gost3410.Streebog256.New()
+		h.Write(msg)
+		if err := c.SignInit(s, mech, k.priv); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Sign(s, h.Sum(nil)); err != nil {
+			b.Fatal(err)
+		}
+		times[i] = time.Since(start)
+	}
+	slices.Sort(times)
+	return times[len(times)/2]
 }

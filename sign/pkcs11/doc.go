@@ -38,6 +38,15 @@
 // keys fail with ErrTokenNotPresent (the keys must be opened again), never
 // hang.
 //
+// Signing on several sessions at once scales as far as cgo lets C calls of a
+// signature's length scale, which on a machine with as many cores as
+// signatures in flight is less than C threads get: while every P's goroutine
+// is inside C for longer than a sysmon tick (20 µs), the runtime retakes a P
+// and starts a spinning thread for it (runtime/proc.go, retake and
+// handoffp), and that thread's CPU comes out of the signing threads'.
+// BenchmarkTokenSign measures the library's scaling beside a C loop of the
+// same length called the same way and from C threads (internal/cgobench).
+//
 // # Security contract
 //
 //   - PINs come from a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH: no PIN
