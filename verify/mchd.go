@@ -40,7 +40,7 @@ const (
 
 	// Warnings.
 	CodeMCHDRuleWarning        Code = "MCHD_RULE_WARNING"         // a rule FORMAT.md marks uncertain ([R]) or a convention
-	CodeMCHDCheckedAtSigning   Code = "MCHD_CHECKED_AT_SIGNING"   // the certificate has expired; checked at the signing time (§8.3.3)
+	CodeMCHDCheckedAtSigning   Code = "MCHD_CHECKED_AT_SIGNING"   // no longer reported: a claimed signing time proves nothing (see MCHD); kept for programs that name it
 	CodeMCHDRegistryNotChecked Code = "MCHD_REGISTRY_NOT_CHECKED" // no registry was given (§8.3.6)
 	CodeMCHDNotRegistered      Code = "MCHD_NOT_REGISTERED"       // the registry does not know the GUID
 	CodeMCHDRevokedLater       Code = "MCHD_REVOKED_LATER"        // revoked after the validation time
@@ -170,7 +170,7 @@ const maxParents = 8
 // MCHD checks a power of attorney (EMCHD_1) as FORMAT.md §8.3 orders: the XSD
 // and rules (mchd.CheckFile); the CMS signature over the exact bytes (GOST R
 // 34.10-2012, CAdES-BES or -T, by CMS); the signer's certificate — qualified,
-// chained to opts.Roots, valid at the signing time; the signer against the
+// chained to opts.Roots, valid at the signing time as CMS proves it; the signer against the
 // principal (ИНН ЮЛ, ОГРН, СНИЛС, ИНН); the term at the validation time;
 // the registry status; for a retrust the parent POA, recursively, and
 // mchd.CheckParent; the printed form's QR codes; and, when asked, the power
@@ -178,6 +178,20 @@ const maxParents = 8
 //
 // A Go error means the check could not run (the context ended); a POA that
 // cannot be read is a TOTAL-FAILED report.
+//
+// Time: FORMAT.md §8.3.3 (a checklist without a source mark) says to check
+// the certificate at the signing time — "the timestamp if present, else
+// signingTime, else now". The signingTime attribute is the signer's own
+// claim, and ETSI EN 319 102-1 (§5.5, §5.6) accepts only a proof of
+// existence to move the validation time back, so MCHD follows the rule of
+// CMS, the same as for any other signature: a trusted signature timestamp
+// lets a certificate that has expired since pass (VALIDATED_AT_TIMESTAMP);
+// without one an expired certificate leaves the certificate step
+// INDETERMINATE, OUT_OF_BOUNDS_NO_POE (CERT_EXPIRED) — add a timestamp
+// (podpis mchd sign --tsa) for POAs that must outlive the certificate. The
+// claim still counts against the signer: signed after СрокДейст
+// (MCHD_SIGNED_AFTER_TERM) or before the certificate (SIGNED_BEFORE_CERT)
+// fails.
 //
 // Security contract: the signature is checked over f.XML exactly as given,
 // never over a re-serialisation (FORMAT.md §8.1). The signer is tied to the
@@ -316,9 +330,9 @@ type signer struct {
 }
 
 // checkSignature is §8.3.2 and §8.3.3: the CMS signature over the exact
-// bytes with verify.CMS, GOST keys only, and qualified certificates. A
-// certificate that has expired since is checked at the signing time, the
-// timestamp's or, failing one, the signer's claim (FORMAT.md §8.3.3).
+// bytes with verify.CMS, GOST keys only, and qualified certificates. The
+// time rule is CMS's (see MCHD): a certificate that has expired since is
+// checked at a trusted timestamp's time, never at the signer's claim.
 func (r *MCHDReport) checkSignature(ctx context.Context, f *MCHDFile, opts *MCHDOptions) ([]signer, error) {
 	if len(f.Signature) == 0 {
 		r.step("signature", Indeterminate, SignedDataNotFound, CodeMCHDUnsigned, "no signature was given")
@@ -337,21 +351,6 @@ func (r *MCHDReport) checkSignature(ctx context.Context, f *MCHDFile, opts *MCHD
 		r.step("signature", TotalFailed, FormatFailure, CodeFormatFailure, err.Error())
 		return nil, nil
 	}
-	for i, s := range rep.Signatures {
-		if s.Code != CodeCertExpired || s.SigningTime == nil || (s.Timestamp != nil && s.Timestamp.Valid) {
-			continue
-		}
-		o := opts.Options
-		o.At = *s.SigningTime
-		again, _, err := cmsReport(ctx, sd, f.XML, o)
-		if err != nil || len(again.Signatures) != len(rep.Signatures) {
-			continue
-		}
-		rep.Signatures[i] = again.Signatures[i]
-		rep.Signatures[i].Warnings = append(rep.Signatures[i].Warnings, Warning{CodeMCHDCheckedAtSigning,
-			"the certificate has expired since; checked at the signing time the signer claims, as FORMAT.md §8.3.3 says"})
-	}
-	rep.Indication = overall(rep.Signatures)
 	r.Signature = rep
 
 	var signers []signer
@@ -399,9 +398,8 @@ func (r *MCHDReport) checkSignature(ctx context.Context, f *MCHDFile, opts *MCHD
 }
 
 // cmsReport is CMS for a SignedData already parsed and content held in
-// memory, which a POA check needs twice (the certificates for §8.3.3, and a
-// second path check at the signing time): it returns, beside the report,
-// each signature's certificate. The per-signature checks are CMS's own
+// memory: it returns, beside the report, each signature's certificate,
+// which a POA check needs for §8.3.3 and §8.3.4. The per-signature checks are CMS's own
 // (checkSigner); only the parse is shared.
 func cmsReport(ctx context.Context, sd *cms.SignedData, content []byte, opts Options) (*Report, []*pki.Certificate, error) {
 	if err := ctx.Err(); err != nil {
