@@ -5,6 +5,8 @@ package pkcs11
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 
 	"github.com/miekg/pkcs11"
 )
@@ -145,4 +147,42 @@ func (t *token) gostSupport() []string {
 		}
 	}
 	return out
+}
+
+// KeepLoaded loads and initialises the module at modulePath (every module
+// ListTokens would find when it is "") and keeps it loaded until release is
+// called. Meanwhile ListTokens, Open, Certificates and GenerateKey share it
+// instead of calling C_Initialize and C_Finalize each time, which for a
+// daemon that lists tokens before every operation (tokend) is most of a
+// listing's cost. Tokens plugged in or pulled out meanwhile are seen, as
+// C_GetSlotList and C_GetSlotInfo report them (PKCS#11 v2.40 §5.5); a
+// module that only finds new readers at C_Initialize needs release and a
+// new KeepLoaded to see them. release may be called more than once.
+func KeepLoaded(modulePath string) (release func(), err error) {
+	paths, err := modulePaths(&URI{}, Options{Module: modulePath})
+	if err != nil {
+		return nil, err
+	}
+	var held []*module
+	for _, p := range paths {
+		m, err := openModule(p)
+		if err != nil {
+			if len(paths) == 1 {
+				return nil, err
+			}
+			continue
+		}
+		held = append(held, m)
+	}
+	if len(held) == 0 {
+		return nil, condErrorf(ErrModuleNotFound, "no PKCS#11 module could be loaded (tried: %s)", strings.Join(paths, ", "))
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			for _, m := range held {
+				m.release()
+			}
+		})
+	}, nil
 }

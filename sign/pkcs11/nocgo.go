@@ -33,6 +33,9 @@ func Open(ctx context.Context, uri string, opts Options) (*Key, error) {
 // ListTokens returns ErrNoCgo.
 func ListTokens(ctx context.Context, modulePath string) ([]TokenInfo, error) { return nil, ErrNoCgo }
 
+// KeepLoaded returns ErrNoCgo.
+func KeepLoaded(modulePath string) (release func(), err error) { return nil, ErrNoCgo }
+
 // GenerateKey returns ErrNoCgo.
 func GenerateKey(ctx context.Context, uri string, ps *gost3410.ParamSet, opts Options) (*Key, error) {
 	return nil, ErrNoCgo
