@@ -247,6 +247,34 @@ func (q QualifiedStatus) MarshalJSON() ([]byte, error) {
 	}{plain(q), russianDetails(q.Problems)})
 }
 
+// MarshalJSON writes r with detailRu; its steps, warnings and parent carry
+// theirs.
+func (r MCHDReport) MarshalJSON() ([]byte, error) {
+	type plain MCHDReport
+	return json.Marshal(struct {
+		plain
+		DetailRu string `json:"detailRu,omitempty"`
+	}{plain(r), russianOnly(r.Detail)})
+}
+
+// MarshalJSON writes s with detailRu.
+func (s MCHDStep) MarshalJSON() ([]byte, error) {
+	type plain MCHDStep
+	return json.Marshal(struct {
+		plain
+		DetailRu string `json:"detailRu,omitempty"`
+	}{plain(s), russianOnly(s.Detail)})
+}
+
+// MarshalJSON writes r with detailRu.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	return json.Marshal(struct {
+		plain
+		DetailRu string `json:"detailRu,omitempty"`
+	}{plain(r), russianOnly(r.Detail)})
+}
+
 // russianOnly is d's Russian form, or "" when none is known.
 func russianOnly(d string) string {
 	if ru, ok := russianDetail(d, 0); ok {
