@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The second table: podpis figures that issues 5–8 set bars on and that are not
+// The second table: podpis figures that issues 5–9 set bars on and that are not
 // "podpis beside the engine" — a token's overhead and scaling, rendering and
 // PDF-signing times, МЧД checks, bulk verification. Each is computed from the
 // results of Go benchmarks found by name (findBenchmarks), so a benchmark that
@@ -32,6 +32,7 @@ var benchFuncs = []benchFunc{
 	{"BenchmarkRenderMCHD", []string{"mchd/form"}, 0},
 	{"BenchmarkBulkVerify", []string{"verify/bulk", "verify", "cmd/podpis"}, 0},
 	{"BenchmarkServeVerify", []string{"verify/serve"}, 0},
+	{"BenchmarkAuthenticate", []string{"tokend"}, 0},
 }
 
 func lookupBenchFunc(name string) benchFunc {
@@ -101,6 +102,9 @@ const (
 	streebog1MiB  = "BenchmarkStreebog256/1MiB"
 	bulkJobs1     = "BenchmarkBulkVerify/jobs-1"
 	bulkJobs2     = "BenchmarkBulkVerify/jobs-2"
+	authDirect    = "BenchmarkAuthenticate/direct"
+	authDialog    = "BenchmarkAuthenticate/direct-pinentry"
+	authTokend    = "BenchmarkAuthenticate/tokend"
 )
 
 func opsPerSec(in []benchLine, _ float64) (float64, error) { return 1e9 / in[0].nsPerOp, nil }
@@ -202,6 +206,17 @@ func podpisCatalogue() []podpisFigure {
 			how: "99th percentile latency of those requests", value: metric("p99-ms")},
 		{name: "serve/heap_growth", issue: 8, unit: "MB", inputs: []string{"BenchmarkServeVerify"},
 			how: "heap in use after the load minus before (flat memory: near 0)", value: metric("heap-growth-MB")},
+
+		// Issue 9, "Speed": tokend against sign/pkcs11 directly, same run,
+		// scripted pinentry.
+		{name: "tokend/login", issue: 9, unit: "ms/op", inputs: []string{authTokend},
+			how: "BenchmarkAuthenticate/tokend (tokend): one /v1/authenticate on the gosttoken, PIN from the scripted pinentry", value: msPerOp},
+		{name: "tokend/overhead", issue: 9, unit: "ms", bar: atMost(5), inputs: []string{authTokend, authDialog},
+			how: "tokend − direct-pinentry: what the daemon adds (HTTP, gate, listing, JSON) to pkcs11.Open + SignContext + Close with the same pinentry dialog",
+			value: func(in []benchLine, _ float64) (float64, error) { return (in[0].nsPerOp - in[1].nsPerOp) / 1e6, nil }},
+		{name: "tokend/dialog", issue: 9, unit: "ms", inputs: []string{authDialog, authDirect},
+			how: "direct-pinentry − direct: the dialog program's own cost (a process and Assuan), paid by any program asking the person",
+			value: func(in []benchLine, _ float64) (float64, error) { return (in[0].nsPerOp - in[1].nsPerOp) / 1e6, nil }},
 	}
 }
 

@@ -62,6 +62,8 @@
 //   - bulk_verify/…: BenchmarkBulkVerify/jobs-1 and /jobs-2, speedup ≥ 1.8×.
 //   - serve/…: BenchmarkServeVerify (verify/serve), a bounded load on loopback:
 //     requests/s, p99 latency and heap growth from its b.ReportMetric values.
+//   - tokend/…: BenchmarkAuthenticate (tokend): a login through the daemon, and
+//     what it adds to direct sign/pkcs11 with the same pinentry dialog ≤ 5 ms.
 //
 // Those benchmarks are found by name in the module's _test.go files (the
 // package an issue names is preferred when several declare one), each run by
