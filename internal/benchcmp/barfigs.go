@@ -212,10 +212,10 @@ func podpisCatalogue() []podpisFigure {
 		{name: "tokend/login", issue: 9, unit: "ms/op", inputs: []string{authTokend},
 			how: "BenchmarkAuthenticate/tokend (tokend): one /v1/authenticate on the gosttoken, PIN from the scripted pinentry", value: msPerOp},
 		{name: "tokend/overhead", issue: 9, unit: "ms", bar: atMost(5), inputs: []string{authTokend, authDialog},
-			how: "tokend − direct-pinentry: what the daemon adds (HTTP, gate, listing, JSON) to pkcs11.Open + SignContext + Close with the same pinentry dialog",
+			how:   "tokend − direct-pinentry: what the daemon adds (HTTP, gate, listing, JSON) to pkcs11.Open + SignContext + Close with the same pinentry dialog",
 			value: func(in []benchLine, _ float64) (float64, error) { return (in[0].nsPerOp - in[1].nsPerOp) / 1e6, nil }},
 		{name: "tokend/dialog", issue: 9, unit: "ms", inputs: []string{authDialog, authDirect},
-			how: "direct-pinentry − direct: the dialog program's own cost (a process and Assuan), paid by any program asking the person",
+			how:   "direct-pinentry − direct: the dialog program's own cost (a process and Assuan), paid by any program asking the person",
 			value: func(in []benchLine, _ float64) (float64, error) { return (in[0].nsPerOp - in[1].nsPerOp) / 1e6, nil }},
 	}
 }
