@@ -50,7 +50,7 @@ window.login = async (nonce) => {
     const r = await t.authenticate(nonce);
     return { ok: true, token: r.authToken };
   } catch (e) {
-    return { ok: false, code: e.code || String(e), message: e.message };
+    return { ok: false, code: e.code || String(e), message: e.message, retriesLeft: e.retriesLeft };
   }
 };
 window.loginVia = async (host, nonce) => {
@@ -75,6 +75,10 @@ window.openSocket = () => new Promise((resolve) => {
   const ws = new WebSocket("ws://127.0.0.1:" + port + "/v1/events");
   ws.onopen = () => resolve({ ok: true });
   ws.onerror = () => resolve({ ok: false, code: "WS_ERROR" });
+});
+// In a frame: the parent asks for a login by postMessage and gets the result back.
+window.addEventListener("message", async (ev) => {
+  if (ev.data && ev.data.login) ev.source.postMessage(await window.login(ev.data.login), ev.origin);
 });
 window.ready = true;
 </script>`
@@ -125,6 +129,8 @@ type result struct {
 	Code    string          `json:"code"`
 	Message string          `json:"message"`
 	Token   json.RawMessage `json:"token"`
+	// RetriesLeft is the TokendError's retriesLeft (PIN_INCORRECT).
+	RetriesLeft *int `json:"retriesLeft"`
 }
 
 // env is one browser run: the daemon allowing the good portal, the good and
@@ -135,6 +141,7 @@ type env struct {
 	s                    *tokend.Server
 	tk                   *tokendtest.Token
 	logs                 *logCounter
+	pe                   *pinentry.Program // the daemon's scripted pinentry; its Env may be changed between operations
 	pinentryLog          string
 	good, evil, insecure string // origins
 }
@@ -152,9 +159,10 @@ func setup(t *testing.T, flags ...chromedp.ExecAllocatorOption) *env {
 		good: "https://portal.test:" + strconv.Itoa(port(good)), evil: "https://evil.test:" + strconv.Itoa(port(evil)),
 		insecure: "http://insecure.test:" + strconv.Itoa(port(plain))}
 	var err error
+	e.pe = &pinentry.Program{Path: tokendtest.Pinentry(t), Env: append(os.Environ(), "TESTPINENTRY_PIN="+tokendtest.PIN, "TESTPINENTRY_LOG="+e.pinentryLog)}
 	e.s, err = tokend.New(tokend.Config{
 		Origins: []string{e.good}, Modules: []string{tk.Module},
-		Pinentry: &pinentry.Program{Path: tokendtest.Pinentry(t), Env: append(os.Environ(), "TESTPINENTRY_PIN="+tokendtest.PIN, "TESTPINENTRY_LOG="+e.pinentryLog)},
+		Pinentry: e.pe,
 		Logger:   slog.New(slog.NewJSONHandler(e.logs, nil)),
 	})
 	if err != nil {
