@@ -84,6 +84,9 @@ type Config struct {
 	AppVersion string
 	// Now is the clock for certificate validity; time.Now when nil.
 	Now func() time.Time
+	// EventInterval is how often slots are polled while a page listens
+	// to the events WebSocket; DefaultEventInterval when zero.
+	EventInterval time.Duration
 }
 
 // Server is the daemon's HTTP server. Create it with New, then Start.
@@ -98,7 +101,13 @@ type Server struct {
 	hosts map[string]bool
 	srv   *http.Server
 
-	ops *operations
+	ops     *operations
+	events  *watcher
+	consent *consentGate
+	// base ends when the server shuts down: it ends the events
+	// connections and the consent dialogs.
+	base context.Context
+	stop context.CancelFunc
 }
 
 // New checks cfg and returns a Server that is not listening yet.
@@ -136,6 +145,9 @@ func New(cfg Config) (*Server, error) {
 		s.cfg.AppVersion = "https://github.com/podpis/podpis/tokend/" + Protocol
 	}
 	s.ops = newOperations(s)
+	s.base, s.stop = context.WithCancel(context.Background())
+	s.events = newWatcher(s)
+	s.consent = newConsentGate()
 	return s, nil
 }
 
@@ -195,6 +207,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.ops.cancelAll()
+	s.stop()
 	return srv.Shutdown(ctx)
 }
 
@@ -217,13 +230,17 @@ func securityHeaders(h http.Header) {
 //  1. Host is exactly 127.0.0.1:port, [::1]:port or localhost:port: a page
 //     that reached us through a name of its own resolving to loopback (DNS
 //     rebinding, ANCHORS §3.2) is refused.
-//  2. Exactly one Origin header, naming an origin on the allowlist
-//     (compared as a whole string: scheme, host and port). Only
-//     POST /v1/status (and its preflight) answers an origin that is not
-//     allowed, and only with ORIGIN_NOT_ALLOWED and the protocol version,
-//     so that a page can tell "not allowed" from "not running" (issue 9,
-//     tokend/js) while learning nothing about the person's tokens. The
-//     WebSocket upgrade passes the same gate (CSWSH).
+//  2. Exactly one Origin header, naming an origin that is allowed:
+//     on Config.Origins (compared as a whole string: scheme, host and
+//     port), or allowed by Config.Policy (consent.go states the rules).
+//     Only POST /v1/status (and its preflight) answers an origin that is
+//     not allowed, and only with ORIGIN_NOT_ALLOWED and the protocol
+//     version, so that a page can tell "not allowed" from "not running"
+//     (issue 9, tokend/js) while learning nothing about the person's
+//     tokens. An origin the policy says to ask about reaches the
+//     operations that use the token, which first ask the person (after
+//     steps 3 and 4, just before routing). The WebSocket upgrade passes
+//     the same gate (CSWSH) and is then served by serveEvents (events.go).
 //  3. A preflight (OPTIONS) is answered for POST with the two allowed
 //     headers; CORS headers echo the allowed origin, never "*", and never
 //     allow credentials.
@@ -248,10 +265,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	origin := origins[0]
 	rec.origin = origin
-	allowed := s.origins[origin]
+	consent := s.consentFor(origin)
+	allowed, ask := consent == ConsentAllowed, consent == ConsentAsk
 	statusOnly := !allowed && r.URL.Path == "/v1/status" && authtoken.CheckOrigin(origin, false) == nil
-	if !allowed && !statusOnly {
-		s.fail(w, rec, apiErr(CodeOriginNotAllowed, "this site is not allowed to use tokend", fmt.Errorf("origin %q not on the allowlist", origin)), "")
+	ask = ask && consentPaths[r.URL.Path] && !isUpgrade(r)
+	if !allowed && !statusOnly && !ask {
+		s.fail(w, rec, apiErr(CodeOriginNotAllowed, "this site is not allowed to use tokend", fmt.Errorf("origin %q not allowed (policy: %s)", origin, consent)), "")
 		return
 	}
 	// From here on the origin may read our answers.
@@ -262,9 +281,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isUpgrade(r) {
-		// The events WebSocket is not served yet: the upgrade has passed the
-		// Host and Origin gate and is answered as an unknown path.
-		s.fail(w, rec, apiErr(CodeNotFound, "no such endpoint", nil), origin)
+		if r.URL.Path != "/v1/events" {
+			s.fail(w, rec, apiErr(CodeNotFound, "no such endpoint", nil), origin)
+			return
+		}
+		s.serveEvents(w, r, rec, origin)
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -293,6 +314,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, rec, apiErr(CodeBadRequest, "request body too large or unreadable", err), origin)
 		return
+	}
+	if ask {
+		if e := s.askConsent(r, rec, origin); e != nil {
+			s.fail(w, rec, e, origin)
+			return
+		}
 	}
 	s.route(w, r, rec, origin, body)
 }

@@ -136,8 +136,18 @@ func TestGate(t *testing.T) {
 			header: wsHeaders, status: 403, code: CodeOriginNotAllowed},
 		{name: "websocket rebinding", method: "GET", path: "/v1/events", host: "evil.example:" + port, origins: good, ctype: "-", proto: []string{},
 			header: wsHeaders, status: 403, code: CodeHostNotAllowed},
-		{name: "websocket allowed passes the gate", method: "GET", path: "/v1/events", origins: good, ctype: "-", proto: []string{},
-			header: wsHeaders, status: 404, code: CodeNotFound, acao: true},
+		{name: "websocket without subprotocol", method: "GET", path: "/v1/events", origins: good, ctype: "-", proto: []string{},
+			header: wsHeaders, status: 400, code: CodeBadRequest, acao: true},
+		{name: "websocket other version", method: "GET", path: "/v1/events", origins: good, ctype: "-", proto: []string{},
+			header: withHeader(wsHeaders, "Sec-WebSocket-Protocol", "tokend.v2, chat"), status: 400, code: CodeVersionMismatch, acao: true},
+		{name: "websocket POST", method: "POST", path: "/v1/events", origins: good, ctype: "-", proto: []string{},
+			header: wsHeadersProto, status: 405, code: CodeMethodNotAllowed, acao: true},
+		{name: "websocket other path", method: "GET", path: "/v1/status", origins: good, ctype: "-", proto: []string{},
+			header: wsHeadersProto, status: 404, code: CodeNotFound, acao: true},
+		{name: "websocket foreign with subprotocol", method: "GET", path: "/v1/events", origins: []string{"https://evil.example"}, ctype: "-", proto: []string{},
+			header: wsHeadersProto, status: 403, code: CodeOriginNotAllowed},
+		{name: "websocket rebinding with subprotocol", method: "GET", path: "/v1/events", host: "evil.example:" + port, origins: good, ctype: "-", proto: []string{},
+			header: wsHeadersProto, status: 403, code: CodeHostNotAllowed},
 	}
 	if ln6, err := net.Listen("tcp6", "[::1]:0"); err == nil {
 		ln6.Close()
@@ -190,6 +200,16 @@ func TestGate(t *testing.T) {
 const pagePIN = "5719-pin-from-page-3826"
 
 var wsHeaders = map[string]string{"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+
+func withHeader(h map[string]string, k, v string) map[string]string {
+	out := map[string]string{k: v}
+	for hk, hv := range h {
+		if hk != k {
+			out[hk] = hv
+		}
+	}
+	return out
+}
 
 func doGate(t *testing.T, port int, tc gateCase) (*http.Response, []byte) {
 	t.Helper()
