@@ -139,6 +139,11 @@ func TestGOSTTokenPIN(t *testing.T) {
 		if n := g.userFails(0); n != i+1 {
 			t.Fatalf("wrong PIN %d: the token counted %d failed logins", i+1, n)
 		}
+		if infos, err := ListTokens(ctx, g.module); err != nil || len(infos) != 1 ||
+			i == 0 && (!infos[0].PINCountLow || infos[0].PINFinalTry || infos[0].PINLocked) ||
+			i == 1 && (!infos[0].PINFinalTry || infos[0].PINLocked) {
+			t.Errorf("ListTokens after wrong PIN %d: %+v, %v", i+1, infos, err)
+		}
 		if i == 2 && !errors.Is(err, ErrPINLocked) {
 			t.Errorf("the third wrong PIN: %v, want ErrPINLocked too", err)
 		}
@@ -162,7 +167,7 @@ func TestGOSTTokenPIN(t *testing.T) {
 		t.Fatalf("a login was attempted on the locked token (counter %d)", n)
 	}
 	infos, err := ListTokens(ctx, g.module)
-	if err != nil || len(infos) != 1 || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN: PIN locked") {
+	if err != nil || len(infos) != 1 || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN: PIN locked") || !infos[0].PINLocked || !infos[0].LoginRequired {
 		t.Fatalf("ListTokens on a locked token: %+v, %v", infos, err)
 	}
 	// The SO unlocks it (pkcs11-tool --init-pin as SO); the right PIN works.
@@ -261,7 +266,7 @@ func TestGOSTTokenPINPad(t *testing.T) {
 		t.Fatal(err)
 	}
 	infos, err := ListTokens(ctx, g.module)
-	if err != nil || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN pad") {
+	if err != nil || !strings.Contains(strings.Join(infos[0].Flags, ","), "PIN pad") || !infos[0].PINPad || infos[0].PINLocked {
 		t.Fatalf("ListTokens: %+v %v", infos, err)
 	}
 	want := "256, 512, 256 with on-token hashing, 512 with on-token hashing, 256 key generation, 512 key generation"

@@ -20,6 +20,12 @@ type TokenInfo struct {
 	// "login required", "PIN pad", "PIN: 1 attempt left — the next wrong
 	// PIN locks the token", "PIN locked — …", "write-protected", …
 	Flags []string
+	// The same CK_TOKEN_INFO flags for programs (PKCS#11 v2.40 §5.7.3):
+	// CKF_LOGIN_REQUIRED, CKF_PROTECTED_AUTHENTICATION_PATH (a PIN pad:
+	// the PIN is typed on the reader, not given to the host),
+	// CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY and
+	// CKF_USER_PIN_LOCKED, read at the listing.
+	LoginRequired, PINPad, PINCountLow, PINFinalTry, PINLocked bool
 	// GOST lists the GOST R 34.10-2012 signing the token offers:
 	// "256", "512", "256 with on-token hashing", …
 	GOST []string

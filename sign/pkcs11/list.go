@@ -81,6 +81,12 @@ func (t *token) describe(ctx context.Context, ti *TokenInfo) {
 	ti.Present = true
 	ti.Label, ti.Serial, ti.Model, ti.Manufacturer = info.Label, info.SerialNumber, info.Model, info.ManufacturerID
 	ti.Flags = tokenFlags(info.Flags)
+	f := info.Flags
+	ti.LoginRequired = f&pkcs11.CKF_LOGIN_REQUIRED != 0
+	ti.PINPad = f&pkcs11.CKF_PROTECTED_AUTHENTICATION_PATH != 0
+	ti.PINCountLow = f&pkcs11.CKF_USER_PIN_COUNT_LOW != 0
+	ti.PINFinalTry = f&pkcs11.CKF_USER_PIN_FINAL_TRY != 0
+	ti.PINLocked = f&pkcs11.CKF_USER_PIN_LOCKED != 0
 	ti.GOST = t.gostSupport()
 	ti.URI = (&URI{Token: info.Label, Serial: info.SerialNumber}).String()
 	objs, err := t.objects(ctx)

@@ -104,7 +104,7 @@ func TestListTokens(t *testing.T) {
 	if free != 1 || len(byLabel) != 2 || t1.Model != "SoftHSM v2" || !strings.HasPrefix(t1.URI, "pkcs11:serial=") {
 		t.Fatalf("ListTokens: %+v", infos)
 	}
-	if got := strings.Join(t1.Flags, ", "); got != "login required" {
+	if got := strings.Join(t1.Flags, ", "); got != "login required" || !t1.LoginRequired || t1.PINPad || t1.PINCountLow || t1.PINFinalTry || t1.PINLocked {
 		t.Errorf("t1 flags %q", got)
 	}
 	if len(t1.Keys) != 1 || t1.Keys[0].Label != "signing" || t1.Keys[0].Algorithm != "ECDSA P-256" ||
