@@ -32,50 +32,31 @@ type AuthenticateResult struct {
 // consents and types the PIN in the daemon's own dialog (item 5); the key
 // is opened for this one operation and closed after it, which logs out of
 // the token (C_Logout), so no PIN and no login outlive the operation.
-func (s *Server) authenticate(ctx context.Context, rec *record, origin, nonce, certID string) (any, *Error) {
+func (s *Server) authenticate(ctx context.Context, a *auditRecord, origin, nonce, certID string) (any, *Error) {
 	if err := authtoken.CheckNonce(nonce); err != nil {
 		return nil, apiErr(CodeBadNonce, "the nonce must be 44 to 128 base64 characters (256 bits or more)", err)
 	}
-	var usable []candidate
-	var chosen *candidate
-	cands, ntok := s.candidates(ctx)
-	if ntok == 0 {
-		return nil, apiErr(CodeNoToken, "no token is plugged in", nil)
+	c, err := s.choose(ctx, certID, func(c candidate) bool { return c.entry.Usable })
+	if err != nil {
+		return nil, err
 	}
-	for _, c := range cands {
-		if certID != "" && c.entry.ID == certID {
-			chosen = &c
-			break
-		}
-		if c.entry.Usable {
-			usable = append(usable, c)
-		}
+	a.cert, a.token = c.key.Certificate, c.tok.info.Label
+	if err := unusable(c); err != nil {
+		return nil, err
 	}
-	switch {
-	case certID != "" && chosen == nil:
-		return nil, apiErr(CodeNoCertificate, "no present token holds that certificate", fmt.Errorf("certificate %s", certID))
-	case certID == "" && len(usable) == 1:
-		chosen = &usable[0]
-	case certID == "" && len(usable) == 0:
-		return nil, apiErr(CodeNoCertificate, "no usable certificate on a present token (see /v1/certificates)", nil)
-	case certID == "":
-		return nil, apiErr(CodeBadRequest, "several certificates are usable: name one by its id (from /v1/certificates)", nil)
+	alg := c.entry.Algorithm
+	digest, derr := authtoken.Digest(alg, origin, nonce)
+	if derr != nil {
+		return nil, asAPIError(derr)
 	}
-	c := *chosen
-	rec.extra = append(rec.extra, "certificate", c.entry.ID[:16], "token", c.tok.info.Label)
-	if !c.entry.Usable {
-		if c.entry.Reason == "PIN_LOCKED" {
-			return nil, apiErr(CodePINLocked, "the token's PIN is locked; it can be unlocked with the SO PIN", nil)
-		}
-		return nil, apiErr(CodeCertificateUnusable, "the certificate cannot be used: "+c.entry.Reason, nil)
-	}
+	a.digest = digest
 
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
-	if err := s.ops.begin(c.tok.key(), rec.requestID, origin, cancel); err != nil {
+	if err := s.ops.begin(c.tok.key(), a.requestID, origin, cancel); err != nil {
 		return nil, err
 	}
-	defer s.ops.end(c.tok.key(), rec.requestID)
+	defer s.ops.end(c.tok.key(), a.requestID)
 
 	d := s.dialogText(origin, c)
 	// A PIN pad or a token without login shows no PIN dialog, so consent
@@ -88,9 +69,9 @@ func (s *Server) authenticate(ctx context.Context, rec *record, origin, nonce, c
 		}
 		src.consented = true
 	}
-	key, err := pkcs11.Open(ctx, c.key.URI, pkcs11.Options{Module: c.tok.module, PIN: src, Sessions: 1})
-	if err != nil {
-		return nil, errorFor(err)
+	key, kerr := pkcs11.Open(ctx, c.key.URI, pkcs11.Options{Module: c.tok.module, PIN: src, Sessions: 1})
+	if kerr != nil {
+		return nil, errorFor(kerr)
 	}
 	defer key.Close()
 	if !src.consented {
@@ -104,15 +85,10 @@ func (s *Server) authenticate(ctx context.Context, rec *record, origin, nonce, c
 	if cert == nil || string(cert.Raw) != string(c.key.Certificate.Raw) {
 		return nil, apiErr(CodeNoCertificate, "the certificate's key is no longer on the token", errors.New("certificate changed"))
 	}
-	alg := c.entry.Algorithm
-	digest, err := authtoken.Digest(alg, origin, nonce)
-	if err != nil {
-		return nil, asAPIError(err)
-	}
 	h, _ := authtoken.Hash(alg)
-	sig, err := key.SignContext(ctx, digest, gost3410.SignerOpts{Hash: h})
-	if err != nil {
-		return nil, errorFor(err)
+	sig, serr := key.SignContext(ctx, digest, gost3410.SignerOpts{Hash: h})
+	if serr != nil {
+		return nil, errorFor(serr)
 	}
 	return AuthenticateResult{AuthToken: authtoken.Token{
 		UnverifiedCertificate: base64.StdEncoding.EncodeToString(cert.Raw),
@@ -129,17 +105,61 @@ type dialog struct {
 	lang                                         string
 }
 
-func (s *Server) dialogText(origin string, c candidate) dialog {
+// choose picks an operation's certificate: the one certID names (usable or
+// not: the caller says why it cannot be used), or else the only candidate
+// for which ok holds.
+func (s *Server) choose(ctx context.Context, certID string, ok func(candidate) bool) (candidate, *Error) {
+	var usable []candidate
+	cands, ntok := s.candidates(ctx)
+	if ntok == 0 {
+		return candidate{}, apiErr(CodeNoToken, "no token is plugged in", nil)
+	}
+	for _, c := range cands {
+		if certID != "" && c.entry.ID == certID {
+			return c, nil
+		}
+		if ok(c) {
+			usable = append(usable, c)
+		}
+	}
+	switch {
+	case certID != "":
+		return candidate{}, apiErr(CodeNoCertificate, "no present token holds that certificate", fmt.Errorf("certificate %s", certID))
+	case len(usable) == 1:
+		return usable[0], nil
+	case len(usable) == 0:
+		return candidate{}, apiErr(CodeNoCertificate, "no usable certificate on a present token (see /v1/certificates)", nil)
+	}
+	return candidate{}, apiErr(CodeBadRequest, "several certificates are usable: name one by its id (from /v1/certificates)", nil)
+}
+
+// unusable says why a chosen certificate cannot be used at all.
+func unusable(c candidate) *Error {
+	switch {
+	case c.entry.Usable:
+		return nil
+	case c.entry.Reason == "PIN_LOCKED":
+		return apiErr(CodePINLocked, "the token's PIN is locked; it can be unlocked with the SO PIN", nil)
+	}
+	return apiErr(CodeCertificateUnusable, "the certificate cannot be used: "+c.entry.Reason, nil)
+}
+
+// certWords names a certificate's holder, issuer and end of validity for
+// the dialogs.
+func certWords(c candidate) (who, issuer, until string) {
 	cert := c.key.Certificate
-	who := cert.SubjectName.PersonName()
+	who = cert.SubjectName.PersonName()
 	if who == "" {
 		who = cert.SubjectName.CommonName
 	}
 	if org := cert.SubjectName.Organization; org != "" && org != who {
 		who += ", " + org
 	}
-	issuer := cert.IssuerName.CommonName
-	until := cert.NotAfter.UTC().Format("02.01.2006")
+	return who, cert.IssuerName.CommonName, cert.NotAfter.UTC().Format("02.01.2006")
+}
+
+func (s *Server) dialogText(origin string, c candidate) dialog {
+	who, issuer, until := certWords(c)
 	if s.cfg.Lang == "en" {
 		base := fmt.Sprintf("The site %s asks you to log in with your certificate:\n%s\nissued by %s, valid until %s (token %q).",
 			origin, who, issuer, until, c.tok.info.Label)

@@ -27,14 +27,26 @@ const (
 	CodeNoToken             Code = "NO_TOKEN"
 	CodeNoCertificate       Code = "NO_CERTIFICATE"
 	CodeCertificateUnusable Code = "CERTIFICATE_UNUSABLE"
-	CodeOperationPending    Code = "OPERATION_PENDING"
-	CodePINIncorrect        Code = "PIN_INCORRECT"
-	CodePINLocked           Code = "PIN_LOCKED"
-	CodeUserCancelled       Code = "USER_CANCELLED"
-	CodeUserTimeout         Code = "USER_TIMEOUT"
-	CodeTokenRemoved        Code = "TOKEN_REMOVED"
-	CodePinentryFailed      Code = "PINENTRY_FAILED"
-	CodeInternal            Code = "INTERNAL_ERROR"
+	// CodeNotForSigning: sign with a certificate whose keyUsage or
+	// extKeyUsage does not allow signing documents (sign.go, signRefusal).
+	CodeNotForSigning Code = "CERTIFICATE_NOT_FOR_SIGNING"
+	// CodeBadDigest: a sign digest that is not base64 or not the length of
+	// the certificate's Streebog variant.
+	CodeBadDigest Code = "BAD_DIGEST"
+	// CodeDataTooLarge: sign data over MaxSignData; the portal's server
+	// should hash the document and send the digest.
+	CodeDataTooLarge Code = "DATA_TOO_LARGE"
+	// CodeRawNotAllowed: a raw signature asked for by an origin that
+	// Server.AllowRawSign did not name (doc.go, "Raw signatures").
+	CodeRawNotAllowed    Code = "RAW_NOT_ALLOWED"
+	CodeOperationPending Code = "OPERATION_PENDING"
+	CodePINIncorrect     Code = "PIN_INCORRECT"
+	CodePINLocked        Code = "PIN_LOCKED"
+	CodeUserCancelled    Code = "USER_CANCELLED"
+	CodeUserTimeout      Code = "USER_TIMEOUT"
+	CodeTokenRemoved     Code = "TOKEN_REMOVED"
+	CodePinentryFailed   Code = "PINENTRY_FAILED"
+	CodeInternal         Code = "INTERNAL_ERROR"
 )
 
 // status is the HTTP status of each code.
@@ -51,6 +63,10 @@ var status = map[Code]int{
 	CodeNoToken:             http.StatusNotFound,
 	CodeNoCertificate:       http.StatusNotFound,
 	CodeCertificateUnusable: http.StatusConflict,
+	CodeNotForSigning:       http.StatusConflict,
+	CodeBadDigest:           http.StatusBadRequest,
+	CodeDataTooLarge:        http.StatusRequestEntityTooLarge,
+	CodeRawNotAllowed:       http.StatusForbidden,
 	CodeOperationPending:    http.StatusConflict,
 	CodePINIncorrect:        http.StatusUnauthorized,
 	CodePINLocked:           http.StatusLocked,

@@ -26,6 +26,7 @@ type operations struct {
 	mu      sync.Mutex
 	busy    map[string]string // token key → request id
 	running map[string]*running
+	raw     map[string]bool // origins that may ask for raw signatures (AllowRawSign)
 }
 
 type running struct {
@@ -34,7 +35,7 @@ type running struct {
 }
 
 func newOperations(s *Server) *operations {
-	return &operations{s: s, busy: make(map[string]string), running: make(map[string]*running)}
+	return &operations{s: s, busy: make(map[string]string), running: make(map[string]*running), raw: make(map[string]bool)}
 }
 
 func (o *operations) cancelAll() {
@@ -72,6 +73,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rec *record, orig
 	var (
 		res any
 		err *Error
+		a   *auditRecord // the audit record of an operation
 	)
 	switch r.URL.Path {
 	case "/v1/status":
@@ -95,15 +97,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rec *record, orig
 			Nonce       string `json:"nonce"`
 			Certificate string `json:"certificate"`
 		}
+		a = &auditRecord{op: "authenticate", origin: origin}
 		if err = s.begin(rec, body, &req, &req.RequestID); err == nil {
-			res, err = s.authenticate(r.Context(), rec, origin, req.Nonce, req.Certificate)
+			a.requestID = req.RequestID
+			res, err = s.authenticate(r.Context(), a, origin, req.Nonce, req.Certificate)
+		}
+	case "/v1/sign":
+		var req signRequest
+		a = &auditRecord{op: "sign", origin: origin}
+		if err = s.begin(rec, body, &req, &req.RequestID); err == nil {
+			a.requestID = req.RequestID
+			res, err = s.sign(r.Context(), a, origin, req)
 		}
 	case "/v1/cancel":
 		var req struct {
 			RequestID string `json:"requestId"`
 			Target    string `json:"target"`
 		}
+		a = &auditRecord{op: "cancel", origin: origin}
 		if err = s.begin(rec, body, &req, &req.RequestID); err == nil {
+			a.requestID, a.target = req.RequestID, req.Target
 			res, err = s.cancel(origin, req.Target)
 		}
 	default:
@@ -112,6 +125,17 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rec *record, orig
 		} else {
 			err = apiErr(CodeNotFound, "no such endpoint", nil)
 		}
+	}
+	if a != nil {
+		if a.cert != nil {
+			sum := sha256.Sum256(a.cert.Raw)
+			rec.extra = append(rec.extra, "certificate", hex.EncodeToString(sum[:8]), "token", a.token)
+		}
+		result := Code("OK")
+		if err != nil {
+			result = err.Code
+		}
+		s.audit(a, result)
 	}
 	if err != nil {
 		s.fail(w, rec, err, origin)
@@ -125,6 +149,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, rec *record, orig
 		v.RequestID = rec.requestID
 		res = v
 	case AuthenticateResult:
+		v.RequestID = rec.requestID
+		res = v
+	case SignResult:
 		v.RequestID = rec.requestID
 		res = v
 	case map[string]any:
@@ -265,6 +292,11 @@ type CertificateEntry struct {
 	// CERT_EXPIRED, CERT_NOT_YET_VALID, NO_PRIVATE_KEY, PIN_LOCKED,
 	// ALGORITHM_UNSUPPORTED.
 	Reason string `json:"reason,omitempty"`
+	// SignReason says why /v1/sign refuses a certificate that may log in
+	// (sign.go, signRefusal): KEY_USAGE (keyUsage has neither
+	// digitalSignature nor nonRepudiation) or AUTHENTICATION_ONLY
+	// (extKeyUsage names client authentication alone).
+	SignReason string `json:"signReason,omitempty"`
 }
 
 // CertificatesResult is the answer of /v1/certificates.
@@ -304,6 +336,7 @@ func (s *Server) candidates(ctx context.Context) ([]candidate, int) {
 				Subject: c.SubjectName.String(), Issuer: c.IssuerName.String(),
 				NotBefore: c.NotBefore.UTC(), NotAfter: c.NotAfter.UTC(), Token: t.info.Label, Usable: true,
 			}
+			e.SignReason, _ = signRefusal(c)
 			if pub, ok := c.PublicKey.(*gost3410.PublicKey); ok {
 				e.Algorithm, _ = authtoken.Algorithm(pub.ParamSet().Size() * 8)
 			}

@@ -1,0 +1,404 @@
+package tokend
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/podpis/podpis/cms"
+	"github.com/podpis/podpis/gost/gost3410"
+	"github.com/podpis/podpis/gost/streebog"
+	"github.com/podpis/podpis/internal/osslgost"
+	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/sign/pkcs11"
+	"github.com/podpis/podpis/tokend/authtoken"
+	"github.com/podpis/podpis/tokend/tokendtest"
+	"github.com/podpis/podpis/tokend/validate"
+	"github.com/podpis/podpis/verify"
+)
+
+// document is a small document; its text must never reach a log.
+var document = []byte("Договор поставки № 4711: ПОСТАВЩИК-СЕКРЕТ обязуется поставить 1000 тонн гвоздей.")
+
+func signCall(t *testing.T, s *Server, origin string, req map[string]any) (SignResult, apiResult) {
+	t.Helper()
+	r := call(t, s, "/v1/sign", origin, req)
+	var res SignResult
+	if r.status == 200 {
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res, r
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func unb64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// checkCMS verifies a detached CMS signature over content with package cms,
+// package verify (the chain to the test CA) and OpenSSL.
+func checkCMS(t *testing.T, tk *tokendtest.Token, sig, content []byte) {
+	t.Helper()
+	res, err := cms.Verify(sig, cms.VerifyOptions{Content: bytes.NewReader(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Signers) != 1 || res.Signers[0].Code != cms.OK {
+		t.Fatalf("cms.Verify: %+v", res.Signers)
+	}
+	a := res.Signers[0].Attributes
+	if a.SigningTime.IsZero() || a.SigningCertificate == nil || !a.SigningCertificate.V2 || !a.SigningCertificate.Matches {
+		t.Errorf("signed attributes %+v", a)
+	}
+	rep, err := verify.CMS(context.Background(), sig, bytes.NewReader(content), verify.Options{Roots: tk.Roots()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Passed() {
+		t.Errorf("verify.CMS: %s %+v", rep.Indication, rep.Signatures)
+	}
+	osslgost.Require(t)
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	ca := write("ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tk.PKI.CA.Cert.Raw}))
+	osslgost.Run(t, nil, "cms", "-verify", "-binary", "-inform", "DER", "-in", write("sig.p7s", sig),
+		"-content", write("doc", content), "-CAfile", ca, "-purpose", "any", "-out", filepath.Join(dir, "out"))
+}
+
+func TestSignCMS(t *testing.T) {
+	s, tk, pe, logs := tokenServer(t, Config{})
+	// Small data, hashed by the daemon.
+	res, r := signCall(t, s, portal, map[string]any{"data": b64(document), "documentName": "Договор № 4711.pdf", "requestId": "sig-1"})
+	if r.status != 200 {
+		t.Fatalf("sign: %d %s", r.status, r.body)
+	}
+	want := streebog.Sum256(document)
+	if res.Format != FormatCMS || res.Algorithm != authtoken.GOST256 || res.RequestID != "sig-1" ||
+		!bytes.Equal(unb64(t, res.Digest), want[:]) || res.Fingerprint != validate.Fingerprint(want[:]) {
+		t.Errorf("result %+v", res)
+	}
+	checkCMS(t, tk, unb64(t, res.Signature), document)
+	// The dialogs: consent first, naming the origin, the document and the
+	// fingerprint the portal shows (validate.Fingerprint); then the PIN.
+	cmds := pe.commands(t)
+	confirm, pin := strings.Index(cmds, "CONFIRM"), strings.Index(cmds, "GETPIN")
+	if confirm < 0 || pin < 0 || confirm > pin {
+		t.Errorf("want CONFIRM then GETPIN:\n%s", cmds)
+	}
+	for _, w := range []string{"SETDESC Сайт https://portal.example просит подписать документ", "«Договор № 4711.pdf»", "Отпечаток: " + validate.Fingerprint(want[:]), "SETOK Подписать"} {
+		if !strings.Contains(cmds, w) {
+			t.Errorf("the dialog lacks %q:\n%s", w, cmds)
+		}
+	}
+
+	// A large document: the portal's server hashes it, the page sends the
+	// digest; the signature verifies against the document.
+	big := bytes.Repeat([]byte("строка большого документа\n"), 20000)
+	digest, _ := validate.DocumentDigest(authtoken.GOST256, bytes.NewReader(big))
+	res, r = signCall(t, s, portal, map[string]any{"digest": b64(digest), "documentName": "big.txt"})
+	if r.status != 200 {
+		t.Fatalf("sign digest: %d %s", r.status, r.body)
+	}
+	checkCMS(t, tk, unb64(t, res.Signature), big)
+	if strings.Contains(logs.String(), tokendtest.PIN) || strings.Contains(logs.String(), "ПОСТАВЩИК-СЕКРЕТ") || strings.Contains(logs.String(), b64(document)) {
+		t.Errorf("the PIN or the document reached the log:\n%s", logs)
+	}
+}
+
+func TestSign512English(t *testing.T) {
+	s, tk, pe, _ := tokenServer(t, Config{Lang: "en"})
+	tk.Key(0, "k512", gost3410.TC26512A)
+	var id string
+	for _, e := range certificates(t, s, &Filter{Algorithm: []string{authtoken.GOST512}}) {
+		id = e.ID
+	}
+	digest, _ := validate.DocumentDigest(authtoken.GOST512, bytes.NewReader(document))
+	if _, r := signCall(t, s, portal, map[string]any{"digest": b64(digest[:32]), "documentName": "a", "certificate": id}); r.code != CodeBadDigest {
+		t.Errorf("a 256-bit digest for a 512-bit key: %d %s", r.status, r.body)
+	}
+	res, r := signCall(t, s, portal, map[string]any{"digest": b64(digest), "documentName": "contract.pdf", "certificate": id})
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if res.Algorithm != authtoken.GOST512 {
+		t.Errorf("algorithm %s", res.Algorithm)
+	}
+	checkCMS(t, tk, unb64(t, res.Signature), document)
+	if cmds := pe.commands(t); !strings.Contains(cmds, "The site https://portal.example asks you to sign the document") || !strings.Contains(cmds, "Fingerprint: "+validate.Fingerprint(digest)) {
+		t.Errorf("dialog:\n%s", cmds)
+	}
+}
+
+// TestSignRefused: requests that are wrong are refused before any dialog.
+func TestSignRefused(t *testing.T) {
+	s, _, pe, _ := tokenServer(t, Config{})
+	d := streebog.Sum256(document)
+	ok := map[string]any{"digest": b64(d[:]), "documentName": "doc"}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{}
+		for k, v := range ok {
+			m[k] = v
+		}
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		req  map[string]any
+		want Code
+	}{
+		{"format", with("format", "pkcs7"), CodeBadRequest},
+		{"both", with("data", b64(document)), CodeBadRequest},
+		{"neither", with("digest", nil), CodeBadRequest},
+		{"digest not base64", with("digest", "!!"), CodeBadDigest},
+		{"digest length", with("digest", b64(d[:31])), CodeBadDigest},
+		{"data not base64", map[string]any{"data": "!!", "documentName": "x"}, CodeBadRequest},
+		{"data too large", map[string]any{"data": b64(make([]byte, MaxSignData+1)), "documentName": "x"}, CodeDataTooLarge},
+		{"no name", with("documentName", nil), CodeBadRequest},
+		{"blank name", with("documentName", " \t\n "), CodeBadRequest},
+		{"long name", with("documentName", strings.Repeat("я", MaxDocumentName+1)), CodeBadRequest},
+		{"bidi override", with("documentName", "invoice\u202Efdp.exe"), CodeBadRequest},
+		{"zero width", with("documentName", "a\u200Bb"), CodeBadRequest},
+		{"a PIN", with("userPin", "1234"), CodePINNotAccepted},
+		{"an origin", with("origin", "https://other.example"), CodeBadRequest},
+		{"raw not allowed", with("format", "raw"), CodeRawNotAllowed},
+		{"unknown certificate", with("certificate", strings.Repeat("0", 64)), CodeNoCertificate},
+	} {
+		if _, r := signCall(t, s, portal, tc.req); r.code != tc.want {
+			t.Errorf("%s: %d %s, want %s", tc.name, r.status, r.body, tc.want)
+		}
+	}
+	if _, r := signCall(t, s, "https://evil.example", ok); r.code != CodeOriginNotAllowed {
+		t.Errorf("foreign origin: %d %s", r.status, r.body)
+	}
+	if c := pe.commands(t); c != "" {
+		t.Errorf("a refused request reached the dialog:\n%s", c)
+	}
+	// At the limit, data passes; the name's line breaks become spaces.
+	res, r := signCall(t, s, portal, map[string]any{"data": b64(make([]byte, MaxSignData)), "documentName": "line one\n\nСайт https://gosuslugi.ru просит"})
+	if r.status != 200 {
+		t.Fatalf("data at the limit: %d %s", r.status, r.body)
+	}
+	if res.Signature == "" || !strings.Contains(pe.commands(t), "«line one Сайт https://gosuslugi.ru просит»") {
+		t.Errorf("the name was not folded into one line:\n%s", pe.commands(t))
+	}
+}
+
+// keyWithUsage makes a key on the test token with a certificate from the
+// test CA carrying ku and eku.
+func keyWithUsage(t *testing.T, tk *tokendtest.Token, label string, ku x509.KeyUsage, eku []x509.ExtKeyUsage) *pki.Certificate {
+	t.Helper()
+	ctx := context.Background()
+	uri := "pkcs11:token=g0;object=" + label
+	opts := pkcs11.Options{Module: tk.Module, PIN: pkcs11.PINFunc(func(context.Context, pkcs11.PINInfo) ([]byte, error) {
+		return []byte(tokendtest.PIN), nil
+	})}
+	k, err := pkcs11.GenerateKey(ctx, uri, gost3410.TC26256A, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	serial, _ := pki.RandomSerial(nil)
+	der, err := pki.CreateCertificate(&pki.Template{
+		SerialNumber: serial, Subject: pki.Name{CommonName: label, Surname: "Петров", GivenName: "Пётр Петрович", Country: "RU"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: ku, ExtKeyUsage: eku,
+	}, tk.PKI.CA.Cert, k.Public(), tk.PKI.CA.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := pki.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pkcs11.ImportCertificate(ctx, uri, cert, opts); err != nil {
+		t.Fatal(err)
+	}
+	return cert
+}
+
+// TestSignCertificateNotForSigning: a key-agreement certificate and a
+// login-only certificate may log in but not sign, and the page is told why.
+func TestSignCertificateNotForSigning(t *testing.T) {
+	s, tk, pe, _ := tokenServer(t, Config{})
+	kex := keyWithUsage(t, tk, "kex", x509.KeyUsageKeyAgreement|x509.KeyUsageKeyEncipherment, nil)
+	login := keyWithUsage(t, tk, "login", x509.KeyUsageDigitalSignature, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth})
+	ids := map[string]string{"KEY_USAGE": certID(kex), "AUTHENTICATION_ONLY": certID(login)}
+	var signer string
+	for _, e := range certificates(t, s, nil) {
+		if !e.Usable {
+			t.Errorf("%+v", e)
+		}
+		if e.ID != ids["KEY_USAGE"] && e.ID != ids["AUTHENTICATION_ONLY"] {
+			signer = e.ID
+			if e.SignReason != "" {
+				t.Errorf("the qualified certificate: signReason %q", e.SignReason)
+			}
+		}
+	}
+	d := streebog.Sum256(document)
+	for reason, id := range ids {
+		for _, e := range certificates(t, s, nil) {
+			if e.ID == id && e.SignReason != reason {
+				t.Errorf("%s: signReason %q", reason, e.SignReason)
+			}
+		}
+		_, r := signCall(t, s, portal, map[string]any{"digest": b64(d[:]), "documentName": "x", "certificate": id})
+		if r.code != CodeNotForSigning || !strings.Contains(string(r.body), map[string]string{"KEY_USAGE": "neither digitalSignature nor nonRepudiation", "AUTHENTICATION_ONLY": "client authentication only"}[reason]) {
+			t.Errorf("%s: %d %s", reason, r.status, r.body)
+		}
+	}
+	if c := pe.commands(t); c != "" {
+		t.Errorf("a refused certificate reached the dialog:\n%s", c)
+	}
+	// The login certificate still logs in.
+	if _, r := authenticate(t, s, portal, map[string]any{"nonce": nonce, "certificate": ids["AUTHENTICATION_ONLY"]}); r.status != 200 {
+		t.Errorf("login with the login certificate: %d %s", r.status, r.body)
+	}
+	// With no certificate named, the one that may sign is chosen.
+	if res, r := signCall(t, s, portal, map[string]any{"digest": b64(d[:]), "documentName": "x"}); r.status != 200 {
+		t.Errorf("sign without naming the certificate: %d %s", r.status, r.body)
+	} else if c, _ := pki.ParseCertificate(unb64(t, res.Certificate)); c == nil || certID(c) != signer {
+		t.Errorf("signed with another certificate")
+	}
+}
+
+func certID(c *pki.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// TestSignPersonSaysNo: the person refuses the confirmation (no PIN is
+// asked), types a wrong PIN, lets the dialog time out, or the page cancels.
+func TestSignPersonSaysNo(t *testing.T) {
+	s, _, pe, _ := tokenServer(t, Config{Timeout: 700 * time.Millisecond})
+	d := streebog.Sum256(document)
+	req := map[string]any{"digest": b64(d[:]), "documentName": "x"}
+
+	pe.set("notconfirmed", "", "")
+	if _, r := signCall(t, s, portal, req); r.code != CodeUserCancelled {
+		t.Errorf("refused: %d %s", r.status, r.body)
+	}
+	if c := pe.commands(t); !strings.Contains(c, "CONFIRM") || strings.Contains(c, "GETPIN") {
+		t.Errorf("refusing the confirmation must end the operation:\n%s", c)
+	}
+	pe.set("", "00000000", "")
+	if _, r := signCall(t, s, portal, req); r.code != CodePINIncorrect {
+		t.Errorf("wrong PIN: %d %s", r.status, r.body)
+	}
+	pe.set("hang", "", "")
+	if _, r := signCall(t, s, portal, req); r.code != CodeUserTimeout {
+		t.Errorf("timeout: %d %s", r.status, r.body)
+	}
+
+	s.cfg.Timeout = time.Minute
+	pe.set("hang", "", "")
+	var wg sync.WaitGroup
+	var first apiResult
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_, first = signCall(t, s, portal, map[string]any{"digest": b64(d[:]), "documentName": "x", "requestId": "slow-sign"})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(pe.commands(t), "CONFIRM") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// One operation per token: a login meanwhile waits its turn.
+	if _, r := authenticate(t, s, portal, map[string]any{"nonce": nonce}); r.code != CodeOperationPending {
+		t.Errorf("login during a signature: %d %s", r.status, r.body)
+	}
+	if r := call(t, s, "/v1/cancel", "https://portal.example", map[string]any{"target": "slow-sign"}); r.status != 200 {
+		t.Errorf("cancel: %d %s", r.status, r.body)
+	}
+	wg.Wait()
+	if first.code != CodeUserCancelled {
+		t.Errorf("cancelled: %d %s", first.status, first.body)
+	}
+	// Right PIN now: the wrong one before did not stick (no caching).
+	pe.set("", tokendtest.PIN, "")
+	if _, r := signCall(t, s, portal, req); r.status != 200 {
+		t.Errorf("after all that: %d %s", r.status, r.body)
+	}
+}
+
+// TestSignIsNotLogin: what sign makes cannot pass for a login token, and
+// raw signatures — which could — are refused unless an origin is named in
+// Server.AllowRawSign.
+func TestSignIsNotLogin(t *testing.T) {
+	s, _, _, _ := tokenServer(t, Config{})
+	const victim = "https://bank.example"
+	loginDigest, _ := authtoken.Digest(authtoken.GOST256, victim, nonce)
+	loginMsg, _ := authtoken.SignedMessage(authtoken.GOST256, victim, nonce)
+	oid, _ := authtoken.SignatureOID(authtoken.GOST256)
+	// CMS over the login digest, and over the login message as data: the
+	// signature value covers the signed attributes, not the login message.
+	for _, req := range []map[string]any{
+		{"digest": b64(loginDigest), "documentName": "x"},
+		{"data": b64(loginMsg), "documentName": "x"},
+	} {
+		res, r := signCall(t, s, portal, req)
+		if r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		sd, err := cms.Parse(unb64(t, res.Signature))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := pki.ParseCertificate(unb64(t, res.Certificate))
+		if pki.CheckSignature(c.PublicKey, oid, nil, loginMsg, sd.Signers[0].Signature) == nil {
+			t.Fatal("a CMS signature's value verifies as a login token")
+		}
+	}
+	if _, r := signCall(t, s, portal, map[string]any{"digest": b64(loginDigest), "documentName": "x", "format": "raw"}); r.code != CodeRawNotAllowed {
+		t.Errorf("raw by default: %d %s", r.status, r.body)
+	}
+
+	// Raw, where allowed: a signature over the digest, and the reason it is
+	// off by default — over a login digest it is a login token for the
+	// victim site.
+	s.AllowRawSign(portal)
+	res, r := signCall(t, s, portal, map[string]any{"data": b64(document), "documentName": "x", "format": "raw"})
+	if r.status != 200 {
+		t.Fatalf("raw: %d %s", r.status, r.body)
+	}
+	c, _ := pki.ParseCertificate(unb64(t, res.Certificate))
+	if res.Format != FormatRaw || pki.CheckSignature(c.PublicKey, oid, nil, document, unb64(t, res.Signature)) != nil {
+		t.Errorf("raw signature over Streebog(data) does not verify over the data: %+v", res)
+	}
+	res, r = signCall(t, s, portal, map[string]any{"digest": b64(loginDigest), "documentName": "x", "format": "raw"})
+	if r.status != 200 {
+		t.Fatalf("raw: %d %s", r.status, r.body)
+	}
+	if pki.CheckSignature(c.PublicKey, oid, nil, loginMsg, unb64(t, res.Signature)) != nil {
+		t.Error("the raw signature over a login digest should verify as a login token (the risk doc.go describes)")
+	}
+}
