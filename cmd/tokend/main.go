@@ -27,8 +27,9 @@ import (
 )
 
 const (
-	exitOK    = 0
-	exitError = 2
+	exitOK       = 0
+	exitProblems = 1 // doctor found something to fix
+	exitError    = 2
 )
 
 func main() {
@@ -51,6 +52,7 @@ PIN, which you type in tokend's own dialog (pinentry).`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newRun(stderr))
+	root.AddCommand(newAllow(stdout), newOrigins(stdout), newRevokeOrigin(stdout), newDoctor(stdout))
 	if err := root.ExecuteContext(ctx); err != nil {
 		// One line a person can act on (yaml's errors span several).
 		var parts []string
@@ -60,6 +62,9 @@ PIN, which you type in tokend's own dialog (pinentry).`,
 			}
 		}
 		fmt.Fprintln(stderr, "tokend:", strings.Join(parts, " "))
+		if errors.As(err, new(errNeedsFixing)) {
+			return exitProblems
+		}
 		return exitError
 	}
 	return exitOK
@@ -96,6 +101,7 @@ func loadConfig(path string) (fileConfig, error) {
 func newRun(stderr io.Writer) *cobra.Command {
 	var (
 		configPath string
+		policyPath string
 		fc         fileConfig
 		timeout    time.Duration
 	)
@@ -127,8 +133,9 @@ func newRun(stderr io.Writer) *cobra.Command {
 			default:
 				return fmt.Errorf("--log-format %q: want json or text", fc.LogFormat)
 			}
-			if len(fc.Origins) == 0 {
-				return errors.New("no allowed origin: give --origin https://portal.example (or origins: in the config file)")
+			pol, err := runPolicy(policyPath, fc.Origins, slog.New(h))
+			if err != nil {
+				return err
 			}
 			modules := fc.Modules
 			if len(modules) == 0 {
@@ -136,7 +143,7 @@ func newRun(stderr io.Writer) *cobra.Command {
 			}
 			cfg := tokend.Config{
 				Port: fc.Port, Origins: fc.Origins, AllowHTTPLocalhost: fc.DevLocalhost, Modules: modules,
-				Timeout: timeout, Lang: fc.Lang, Logger: slog.New(h),
+				Timeout: timeout, Lang: fc.Lang, Logger: slog.New(h), Policy: pol,
 			}
 			if fc.Pinentry != "" {
 				cfg.Pinentry = &pinentry.Program{Path: fc.Pinentry}
@@ -164,6 +171,7 @@ func newRun(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&timeout, "timeout", tokend.DefaultTimeout, "how long an operation waits for the person")
 	f.StringVar(&fc.Lang, "lang", "ru", "language of the dialogs: ru or en")
 	f.StringVar(&fc.LogFormat, "log-format", "json", "log format: json or text")
+	addPolicyFlag(f.StringVar, &policyPath)
 	return cmd
 }
 

@@ -115,7 +115,6 @@ func TestRunRefuses(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run"}, "no allowed origin"},
 		{[]string{"run", "--origin", "http://portal.example"}, "the scheme must be https"},
 		{[]string{"run", "--origin", "http://localhost:3000"}, "--dev-localhost"},
 		{[]string{"run", "--origin", "https://portal.example/"}, "nothing after it"},
