@@ -168,6 +168,161 @@ export class Tokend {
     return this._call("cancel", { target: requestId });
   }
 
+  /**
+   * @typedef {Object} TokenInfo
+   * @property {string} label
+   * @property {string} serial
+   * @property {string} manufacturer
+   * @property {string} model
+   * @property {boolean} pinPad
+   * @property {boolean} pinLocked
+   * @property {string} [problem]
+   */
+
+  /**
+   * @typedef {Object} TokenEvent
+   * @property {"present"|"inserted"|"removed"} event "present" for each token
+   *   already plugged in when the subscription (re)connects; then "inserted"
+   *   and "removed" as the person plugs tokens in and pulls them out
+   * @property {TokenInfo} token
+   */
+
+  /**
+   * Listen to token events, pushed by the daemon over its WebSocket
+   * (ws://…/v1/events, subprotocol "tokend.v1"). type "token" gets a
+   * TokenEvent; type "error" gets a TokendError when the events cannot be
+   * had (LOOPBACK_PERMISSION_DENIED, ORIGIN_NOT_ALLOWED — the daemon sends
+   * events only to sites already allowed, so subscribe again after the
+   * person allowed this site in tokend's dialog —, DAEMON_UNREACHABLE,
+   * VERSION_MISMATCH, INSECURE_CONTEXT). The socket opens with the first
+   * "token" handler and closes with the last; a lost connection (the daemon
+   * restarted) is opened again after a pause, and its snapshot comes as
+   * "present" events again. Calling on() again reopens a connection that
+   * stopped on an error.
+   * @param {"token"|"error"} type
+   * @param {(ev: any) => void} handler
+   * @returns {() => void} removes the handler (the same as off)
+   */
+  on(type, handler) {
+    if (type !== "token" && type !== "error") throw new TypeError(`tokend: unknown event "${type}" (use "token" or "error")`);
+    if (typeof handler !== "function") throw new TypeError("tokend: the handler must be a function");
+    if (!this._events) {
+      /** @type {{token: Set<Function>, error: Set<Function>, ws: WebSocket|null, opening: boolean, retry: any, delay: number}} */
+      this._events = { token: new Set(), error: new Set(), ws: null, opening: false, retry: null, delay: 1000 };
+    }
+    this._events[type].add(handler);
+    if (this._events.token.size > 0) this._openEvents();
+    return () => this.off(type, handler);
+  }
+
+  /**
+   * Remove a handler added with on(). The WebSocket closes when no "token"
+   * handler is left.
+   * @param {"token"|"error"} type
+   * @param {(ev: any) => void} handler
+   */
+  off(type, handler) {
+    const ev = this._events;
+    if (!ev || (type !== "token" && type !== "error")) return;
+    ev[type].delete(handler);
+    if (ev.token.size === 0) {
+      clearTimeout(ev.retry);
+      ev.retry = null;
+      if (ev.ws) {
+        const ws = ev.ws;
+        ev.ws = null;
+        ws.close(1000);
+      }
+    }
+  }
+
+  /**
+   * @param {"token"|"error"} type
+   * @param {any} value
+   */
+  _emit(type, value) {
+    for (const h of Array.from(this._events[type])) {
+      try {
+        h(value);
+      } catch (e) {
+        // One page handler failing must not keep events from the others.
+        setTimeout(() => { throw e; });
+      }
+    }
+  }
+
+  async _openEvents() {
+    const ev = this._events;
+    if (ev.ws || ev.opening || ev.retry) return;
+    if (typeof window !== "undefined" && window.isSecureContext === false) {
+      this._emit("error", new TokendError("INSECURE_CONTEXT", "tokend works only from https pages (or http://localhost in development)"));
+      return;
+    }
+    ev.opening = true;
+    let perm;
+    try {
+      perm = await this.permission();
+    } finally {
+      ev.opening = false;
+    }
+    if (ev.token.size === 0 || ev.ws) return;
+    if (perm === "denied") {
+      this._emit("error", new TokendError("LOOPBACK_PERMISSION_DENIED", PERMISSION_HELP.ru + "\n" + PERMISSION_HELP.en));
+      return;
+    }
+    const ws = new WebSocket(this.base.replace(/^http/, "ws") + "events", ["tokend.v" + PROTOCOL]);
+    ev.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      ev.delay = 1000;
+    };
+    ws.onmessage = (m) => {
+      if (ev.ws !== ws) return;
+      let msg;
+      try {
+        msg = JSON.parse(m.data);
+      } catch (e) {
+        return;
+      }
+      if (msg.type === "snapshot") {
+        for (const token of msg.tokens || []) this._emit("token", { event: "present", token });
+      } else if (msg.type === "token" && (msg.event === "inserted" || msg.event === "removed")) {
+        this._emit("token", { event: msg.event, token: msg.token });
+      }
+    };
+    ws.onclose = async (c) => {
+      if (ev.ws !== ws) return; // closed by off()
+      ev.ws = null;
+      if (ev.token.size === 0) return;
+      // 1001 going away (the daemon stopping), 1013 try again later (this
+      // page read too slowly), 1006 lost: open again after a pause. A
+      // socket refused before it opened: ask /status why.
+      let again = opened && c.code !== 1008;
+      if (!opened) {
+        let err = null;
+        try {
+          await this._call("status", {});
+        } catch (e) {
+          err = e;
+        }
+        if (err && err.code !== "DAEMON_UNREACHABLE") {
+          this._emit("error", err);
+          return;
+        }
+        if (err) this._emit("error", err);
+        again = true; // the daemon may start later, or a connection limit may clear
+      }
+      if (again && ev.token.size > 0) {
+        ev.retry = setTimeout(() => {
+          ev.retry = null;
+          if (ev.token.size > 0) this._openEvents();
+        }, ev.delay);
+        ev.delay = Math.min(ev.delay * 2, 30000);
+      }
+    };
+  }
+
   _id() {
     this._seq++;
     const r = new Uint8Array(6);
