@@ -12,6 +12,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/podpis/podpis/cms"
@@ -68,8 +69,13 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 	if size < 0 || size > maxSize {
 		return fmt.Errorf("pdfsign: file too large (%d bytes)", size)
 	}
-	data := make([]byte, size)
-	if _, err := in.ReadAt(data, 0); err != nil && err != io.EOF {
+	buf := getBuffer(int(size))
+	defer putBuffer(buf)
+	data := *buf
+	if n, err := in.ReadAt(data, 0); n < len(data) {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
 		return fmt.Errorf("pdfsign: reading: %w", err)
 	}
 	upd, err := signUpdate(ctx, data, signer, opts)
@@ -81,6 +87,32 @@ func Sign(ctx context.Context, in io.ReaderAt, size int64, out io.Writer, signer
 	}
 	_, err = out.Write(upd)
 	return err
+}
+
+// Sign reads a file into a buffer from bufferPool, so that signing many files
+// neither zeroes nor garbage-collects a fresh buffer each time. Nothing keeps
+// a reference to the buffer after Sign returns: the update is built in a
+// buffer of its own, and io.Writer's contract forbids out to retain it.
+var bufferPool sync.Pool // of *[]byte
+
+// maxPooled bounds the buffers kept: a rare huge file is not held on to.
+const maxPooled = 16 << 20
+
+func getBuffer(n int) *[]byte {
+	if n <= maxPooled {
+		if b, ok := bufferPool.Get().(*[]byte); ok && cap(*b) >= n {
+			*b = (*b)[:n]
+			return b
+		}
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= maxPooled {
+		bufferPool.Put(b)
+	}
 }
 
 // SignBytes is Sign for a PDF in memory; it returns the signed file and

@@ -220,3 +220,21 @@ func fixXref(t *testing.T, orig, edited []byte) []byte {
 	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", x)
 	return out.Bytes()
 }
+
+// TestSignReusesBuffers: files signed one after another through Sign's
+// pooled read buffer — a large one, then a smaller one, then a size that
+// claims more bytes than the reader has — each come out right, and the
+// short read is an error with nothing written, not a file padded with the
+// previous file's bytes.
+func TestSignReusesBuffers(t *testing.T) {
+	p := gostPKI(t, gost3410.TC26256A)
+	big, small := minimalPDF(3, 64<<10), minimalPDF(1, 0)
+	for _, data := range [][]byte{big, small, big, small} {
+		wantValid(t, mustVerify(t, mustSign(t, data, p, Options{})).Signatures[0])
+	}
+	var out bytes.Buffer
+	err := Sign(context.Background(), bytes.NewReader(small), int64(len(small))+100, &out, p.signer, Options{})
+	if err == nil || !strings.Contains(err.Error(), "unexpected EOF") || out.Len() != 0 {
+		t.Errorf("size beyond the reader: %v, %d bytes written", err, out.Len())
+	}
+}
