@@ -81,6 +81,7 @@ type fileConfig struct {
 	Timeout      string   `yaml:"timeout"`
 	Lang         string   `yaml:"lang"`
 	LogFormat    string   `yaml:"log_format"`
+	AuditLog     string   `yaml:"audit_log"`
 }
 
 func loadConfig(path string) (fileConfig, error) {
@@ -141,9 +142,14 @@ func newRun(stderr io.Writer) *cobra.Command {
 			if len(modules) == 0 {
 				modules = pkcs11.FindModules()
 			}
+			audit, auditFile, err := openAudit(fc.AuditLog)
+			if err != nil {
+				return err
+			}
+			defer auditFile.Close()
 			cfg := tokend.Config{
 				Port: fc.Port, Origins: fc.Origins, AllowHTTPLocalhost: fc.DevLocalhost, Modules: modules,
-				Timeout: timeout, Lang: fc.Lang, Logger: slog.New(h), Policy: pol,
+				Timeout: timeout, Lang: fc.Lang, Logger: slog.New(h), Policy: pol, Audit: audit,
 			}
 			if fc.Pinentry != "" {
 				cfg.Pinentry = &pinentry.Program{Path: fc.Pinentry}
@@ -162,7 +168,7 @@ func newRun(stderr io.Writer) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&configPath, "config", "", "YAML configuration file (port, origins, dev_localhost, modules, pinentry, timeout, lang, log_format)")
+	f.StringVar(&configPath, "config", "", "YAML configuration file (port, origins, dev_localhost, modules, pinentry, timeout, lang, log_format, audit_log)")
 	f.IntVar(&fc.Port, "port", tokend.DefaultPort, "TCP port on 127.0.0.1 and [::1]")
 	f.StringArrayVar(&fc.Origins, "origin", nil, "allowed page origin, exactly as browsers send it (https://portal.example[:port]); repeatable")
 	f.BoolVar(&fc.DevLocalhost, "dev-localhost", false, "allow http://localhost origins (development only)")
@@ -171,6 +177,7 @@ func newRun(stderr io.Writer) *cobra.Command {
 	f.DurationVar(&timeout, "timeout", tokend.DefaultTimeout, "how long an operation waits for the person")
 	f.StringVar(&fc.Lang, "lang", "ru", "language of the dialogs: ru or en")
 	f.StringVar(&fc.LogFormat, "log-format", "json", "log format: json or text")
+	f.StringVar(&fc.AuditLog, "audit-log", "", "append a JSON audit record of each login, signature and cancel to this file (created 0600; no PINs, nonces or documents)")
 	addPolicyFlag(f.StringVar, &policyPath)
 	return cmd
 }
@@ -198,6 +205,9 @@ func merge(cmd *cobra.Command, fc *fileConfig, file fileConfig) {
 	}
 	if !ch("log-format") && file.LogFormat != "" {
 		fc.LogFormat = file.LogFormat
+	}
+	if !ch("audit-log") && file.AuditLog != "" {
+		fc.AuditLog = file.AuditLog
 	}
 	fc.Timeout = file.Timeout
 }
