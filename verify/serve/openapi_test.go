@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -17,7 +18,8 @@ import (
 	"testing"
 )
 
-// The OpenAPI document is kept equal to the handler in two ways:
+// The OpenAPI document is kept equal to the handler in two ways (and its
+// schemas to the JSON written, see schema_test.go):
 // TestOpenAPI compares it with the routing table (paths, methods,
 // authentication, request and response content types, error codes), and
 // every answer any test of this package receives through observe is
@@ -199,12 +201,16 @@ func observe(h http.Handler) http.Handler {
 			return // the client went away; nothing was answered
 		}
 		record(r.Method, r.URL.Path, ow.status, ow.Header())
+		mt, _, _ := mime.ParseMediaType(ow.Header().Get("Content-Type"))
+		checkAnswer(r.Method, r.URL.Path, ow.status, mt, ow.body.Bytes())
 	})
 }
 
 type observingWriter struct {
 	http.ResponseWriter
 	status int
+	// body is a copy of what was written, for checkAnswer.
+	body bytes.Buffer
 }
 
 func (w *observingWriter) WriteHeader(code int) {
@@ -218,6 +224,7 @@ func (w *observingWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	w.body.Write(b)
 	return w.ResponseWriter.Write(b)
 }
 
@@ -227,6 +234,10 @@ func (w *observingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter
 // only when no -run, -skip or -short narrowed the tests (else some statuses
 // were not provoked).
 func checkObserved() error {
+	// Each JSON answer against its schema: whatever ran.
+	if len(schemaProblems) > 0 {
+		return errors.New("answers that break their schema: " + strings.Join(slices.Sorted(maps.Keys(schemaProblems)), "; "))
+	}
 	for _, name := range []string{"test.run", "test.skip"} {
 		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
 			return nil
