@@ -23,6 +23,8 @@ import (
 	"github.com/podpis/podpis/gost/gost3410"
 	"github.com/podpis/podpis/gost/streebog"
 	"github.com/podpis/podpis/internal/osslgost"
+	"github.com/podpis/podpis/pki"
+	"github.com/podpis/podpis/pki/devpki"
 	"github.com/podpis/podpis/verify/serve"
 )
 
@@ -447,16 +449,20 @@ func TestExchangeTransport(t *testing.T) {
 // Config is checked before anything is sent.
 func TestNewRefuses(t *testing.T) {
 	f := newFixture(t, nil)
+	p512, err := devpki.New(devpki.Options{ParamSet: gost3410.TC26512A})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, mod := range map[string]func(*esia.Config){
-		"no client id":     func(c *esia.Config) { c.ClientID = "" },
-		"no scopes":        func(c *esia.Config) { c.Scopes = nil },
-		"scope with space": func(c *esia.Config) { c.Scopes = []string{"openid fullname"} },
-		"no key":           func(c *esia.Config) { c.Signer = nil },
-		"no ESIA cert":     func(c *esia.Config) { c.ESIACertificates = nil },
-		"RSA-less cert":    func(c *esia.Config) { c.ESIACertificates = nil },
-		"no issuer":        func(c *esia.Config) { c.Issuer = "" },
-		"http remote":      func(c *esia.Config) { c.BaseURL = "http://esia.gosuslugi.ru" },
-		"bad access type":  func(c *esia.Config) { c.AccessType = "always" },
+		"no client id":      func(c *esia.Config) { c.ClientID = "" },
+		"no scopes":         func(c *esia.Config) { c.Scopes = nil },
+		"scope with space":  func(c *esia.Config) { c.Scopes = []string{"openid fullname"} },
+		"no key":            func(c *esia.Config) { c.Signer = nil },
+		"no ESIA cert":      func(c *esia.Config) { c.ESIACertificates = nil },
+		"512-bit ESIA cert": func(c *esia.Config) { c.ESIACertificates = []*pki.Certificate{p512.Signer.Cert} },
+		"no issuer":         func(c *esia.Config) { c.Issuer = "" },
+		"http remote":       func(c *esia.Config) { c.BaseURL = "http://esia.gosuslugi.ru" },
+		"bad access type":   func(c *esia.Config) { c.AccessType = "always" },
 	} {
 		cfg := f.cfg
 		mod(&cfg)

@@ -60,7 +60,7 @@ var shared struct {
 }
 
 // newFixture builds a fixture; mod may change the stand-in's configuration.
-func newFixture(t *testing.T, mod func(*standin.Config)) *fixture {
+func newFixture(t testing.TB, mod func(*standin.Config)) *fixture {
 	t.Helper()
 	shared.once.Do(func() {
 		shared.start = time.Now()
@@ -109,7 +109,7 @@ func newFixture(t *testing.T, mod func(*standin.Config)) *fixture {
 	return f
 }
 
-func (f *fixture) newClient(t *testing.T, mod func(*esia.Config)) *esia.Client {
+func (f *fixture) newClient(t testing.TB, mod func(*esia.Config)) *esia.Client {
 	t.Helper()
 	cfg := f.cfg
 	if mod != nil {
