@@ -217,7 +217,7 @@ func (r *Report) Passed() bool { return r.Indication == TotalPassed }
 
 // The JSON forms below add the Russian form of each English detail, when
 // one is known (see LocalizeDetail): detailRu beside detail, problemsRu
-// beside problems. The English fields stay as they were; a program switches
+// beside problems, errorRu beside a revocation source's error. The English fields stay as they were; a program switches
 // on code, never on either text.
 
 // MarshalJSON writes s with detailRu.
@@ -273,6 +273,15 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		plain
 		DetailRu string `json:"detailRu,omitempty"`
 	}{plain(r), russianOnly(r.Detail)})
+}
+
+// MarshalJSON writes e with errorRu.
+func (e RevocationEvidence) MarshalJSON() ([]byte, error) {
+	type plain RevocationEvidence
+	return json.Marshal(struct {
+		plain
+		ErrorRu string `json:"errorRu,omitempty"`
+	}{plain(e), russianOnly(e.Error)})
 }
 
 // russianOnly is d's Russian form, or "" when none is known.

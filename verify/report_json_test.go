@@ -8,7 +8,8 @@ import (
 
 // TestMCHDAndResultDetailRu: the JSON of a POA report, its steps, its
 // parent's and of Result carry detailRu beside detail, as a signature's
-// does (LocalizeDetail); an unknown detail adds nothing.
+// does (LocalizeDetail), and a revocation source's error errorRu; an unknown
+// detail adds nothing.
 func TestMCHDAndResultDetailRu(t *testing.T) {
 	f := newMCHDFixture(t)
 	d := f.poa(t, today(), 30)
@@ -71,5 +72,18 @@ func TestMCHDAndResultDetailRu(t *testing.T) {
 		if !strings.Contains(string(data), `"kind":"pdf"`) || !strings.Contains(string(data), `"detail":"`+c.detail+`"`) {
 			t.Errorf("Result JSON lost a field: %s", data)
 		}
+	}
+
+	// A revocation source's error carries errorRu.
+	ev, err := json.Marshal(RevocationEvidence{Certificate: "ООО", Serial: "01", Source: "ocsp", URL: "http://127.0.0.1:1/ocsp",
+		Error: "http://127.0.0.1:1/ocsp: no answer within 5s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ev), `"errorRu":"http://127.0.0.1:1/ocsp: нет ответа за 5s"`) || !strings.Contains(string(ev), `"source":"ocsp"`) {
+		t.Errorf("evidence JSON: %s", ev)
+	}
+	if ev, _ := json.Marshal(RevocationEvidence{Source: "crl", Status: "good"}); strings.Contains(string(ev), "errorRu") {
+		t.Errorf("evidence JSON without an error: %s", ev)
 	}
 }

@@ -375,6 +375,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 var extraFields = map[string][]string{
 	"SignatureReport": {"detailRu"}, "Warning": {"detailRu"}, "QualifiedStatus": {"problemsRu"},
 	"MCHDReport": {"detailRu"}, "MCHDStep": {"detailRu"}, "Result": {"detailRu"},
+	"RevocationEvidence": {"errorRu"},
 }
 
 // schemaNames maps a Go type to its schema where the names differ.
