@@ -154,7 +154,11 @@ func browse(ctx context.Context, client *esia.Client, authURL, state string) (st
 	hc := &http.Client{Timeout: esia.DefaultTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("opening the authorisation URL: %w", errors.Unwrap(err))
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL holds the client secret; it is not repeated
+		}
+		return "", fmt.Errorf("opening the authorisation URL: %w", err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, esia.MaxResponse))

@@ -25,6 +25,7 @@ import (
 	"github.com/podpis/podpis/internal/osslgost"
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/pki/devpki"
+	"github.com/podpis/podpis/sign/softkey"
 	"github.com/podpis/podpis/verify/serve"
 )
 
@@ -32,9 +33,39 @@ import (
 // validated, the person's OID.
 func TestFlow(t *testing.T) {
 	f := newFixture(t, nil)
-	tok, err := f.exchange(t, f.client, f.code(t, f.client))
+	var form url.Values
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			r.ParseForm()
+			form = r.PostForm
+		}
+		f.stand.ServeHTTP(w, r)
+	})
+	state := esia.NewState()
+	u, err := f.client.AuthURL(state)
 	if err != nil {
 		t.Fatal(err)
+	}
+	_, back := f.open(t, u)
+	code, err := f.client.Callback(back, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.exchange(t, f.client, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The token request of §5: these parameters, a new UUID state, a
+	// timestamp in the layout, a client secret over its own state.
+	want := map[string]string{"client_id": clientID, "code": code, "grant_type": "authorization_code",
+		"redirect_uri": redirect, "scope": "openid fullname", "token_type": "Bearer"}
+	for k, v := range want {
+		if form.Get(k) != v {
+			t.Errorf("token request %s = %q, want %q", k, form.Get(k), v)
+		}
+	}
+	if len(form) != 9 || !uuidV4.MatchString(form.Get("state")) || form.Get("state") == state || !tsRE.MatchString(form.Get("timestamp")) {
+		t.Errorf("token request %v", form)
 	}
 	if tok.OID != "1000299654" || tok.IDToken == "" || tok.RefreshToken == "" || tok.IDClaims == nil {
 		t.Errorf("token %+v", tok)
@@ -505,5 +536,33 @@ func TestClientSecretOpenSSL(t *testing.T) {
 	osslgost.Run(t, nil, args(good)...)
 	if _, err := osslgost.Try(t, nil, args(bad)...); err == nil {
 		t.Error("OpenSSL verified client_secret over client_id + scope + timestamp + state")
+	}
+
+	// The other way: a client_secret OpenSSL made (detached, Streebog-256)
+	// passes the stand-in's checks and the login goes through.
+	keyPEM, err := softkey.MarshalPrivateKeyPEM(f.pki.Signer.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state = esia.NewState()
+	u, err := f.client.AuthURL(state) // the clock stands still: the same timestamp
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, _ := url.Parse(u)
+	q := pu.Query()
+	msg := write("msg.txt", []byte(esia.SecretMessage(f.client.Scope(), q.Get("timestamp"), clientID, state)))
+	ossl := osslgost.Run(t, nil, "cms", "-sign", "-binary", "-in", msg, "-md", "md_gost12_256", "-outform", "DER",
+		"-signer", write("signer.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.pki.Signer.Cert.Raw})),
+		"-inkey", write("signer.key", keyPEM))
+	q.Set("client_secret", base64.RawURLEncoding.EncodeToString(ossl))
+	pu.RawQuery = q.Encode()
+	_, back := f.open(t, pu.String())
+	code, err := f.client.Callback(back, state)
+	if err != nil {
+		t.Fatalf("the stand-in refused OpenSSL's client_secret: %v", err)
+	}
+	if _, err := f.exchange(t, f.client, code); err != nil {
+		t.Fatal(err)
 	}
 }

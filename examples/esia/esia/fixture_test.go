@@ -124,7 +124,7 @@ func (f *fixture) newClient(t testing.TB, mod func(*esia.Config)) *esia.Client {
 
 // open plays the browser: it opens authURL and returns the status and the
 // query of the redirect (nil when there was none).
-func (f *fixture) open(t *testing.T, authURL string) (int, url.Values) {
+func (f *fixture) open(t testing.TB, authURL string) (int, url.Values) {
 	t.Helper()
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := hc.Get(authURL)
@@ -146,7 +146,7 @@ func (f *fixture) open(t *testing.T, authURL string) (int, url.Values) {
 }
 
 // code runs the authorisation request with c and returns the code.
-func (f *fixture) code(t *testing.T, c *esia.Client) string {
+func (f *fixture) code(t testing.TB, c *esia.Client) string {
 	t.Helper()
 	state := esia.NewState()
 	u, err := c.AuthURL(state)
