@@ -169,12 +169,12 @@ const maxParents = 8
 
 // MCHD checks a power of attorney (EMCHD_1) as FORMAT.md §8.3 orders: the XSD
 // and rules (mchd.CheckFile); the CMS signature over the exact bytes (GOST R
-// 34.10-2012, CAdES-BES or -T, by CMS); the signer's certificate — qualified,
-// chained to opts.Roots, valid at the signing time as CMS proves it; the signer against the
-// principal (ИНН ЮЛ, ОГРН, СНИЛС, ИНН); the term at the validation time;
-// the registry status; for a retrust the parent POA, recursively, and
-// mchd.CheckParent; the printed form's QR codes; and, when asked, the power
-// question.
+// 34.10-2012, CAdES-BES or -T, by CMS); the signer's certificate —
+// qualified, chained to opts.Roots, valid at the proven signing time (see
+// Time); the signer against the principal (ИНН ЮЛ, ОГРН, СНИЛС, ИНН); the
+// term at the validation time; the registry status; for a retrust the parent
+// POA, recursively, and mchd.CheckParent; the printed form's QR codes; and,
+// when asked, the power question.
 //
 // A Go error means the check could not run (the context ended); a POA that
 // cannot be read is a TOTAL-FAILED report.
@@ -184,14 +184,14 @@ const maxParents = 8
 // signingTime, else now". The signingTime attribute is the signer's own
 // claim, and ETSI EN 319 102-1 (§5.5, §5.6) accepts only a proof of
 // existence to move the validation time back, so MCHD follows the rule of
-// CMS, the same as for any other signature: a trusted signature timestamp
-// lets a certificate that has expired since pass (VALIDATED_AT_TIMESTAMP);
-// without one an expired certificate leaves the certificate step
-// INDETERMINATE, OUT_OF_BOUNDS_NO_POE (CERT_EXPIRED) — add a timestamp
-// (podpis mchd sign --tsa) for POAs that must outlive the certificate. The
-// claim still counts against the signer: signed after СрокДейст
-// (MCHD_SIGNED_AFTER_TERM) or before the certificate (SIGNED_BEFORE_CERT)
-// fails.
+// CMS, as for any other signature: a trusted signature timestamp lets a
+// certificate that has expired since pass (VALIDATED_AT_TIMESTAMP); without
+// one an expired certificate leaves the certificate step INDETERMINATE,
+// OUT_OF_BOUNDS_NO_POE (CERT_EXPIRED). The FNS service's POAs are CAdES-T
+// (FORMAT.md §8.1), and podpis mchd sign --tsa makes one, so a POA that must
+// outlive its signer's certificate can. The claim still counts against the
+// signer: a claim after СрокДейст (MCHD_SIGNED_AFTER_TERM) or before the
+// certificate (SIGNED_BEFORE_CERT) fails.
 //
 // Security contract: the signature is checked over f.XML exactly as given,
 // never over a re-serialisation (FORMAT.md §8.1). The signer is tied to the
