@@ -270,7 +270,18 @@ export class Tokend {
       this._emit("error", new TokendError("LOOPBACK_PERMISSION_DENIED", PERMISSION_HELP.ru + "\n" + PERMISSION_HELP.en));
       return;
     }
-    const ws = new WebSocket(this.base.replace(/^http/, "ws") + "events", ["tokend.v" + PROTOCOL]);
+    const url = this.base.replace(/^http/, "ws") + "events";
+    const protocols = ["tokend.v" + PROTOCOL];
+    /** @type {WebSocket} */
+    let ws;
+    try {
+      ws = new WebSocket(url, protocols);
+    } catch (e) {
+      // The browser will not even try: ws:// to a host that is not
+      // loopback from an https page (mixed content), or a blocked port.
+      this._emit("error", new TokendError("DAEMON_UNREACHABLE", "the browser refused to open tokend's events connection: " + (e && e.message)));
+      return;
+    }
     ev.ws = ws;
     let opened = false;
     ws.onopen = () => {
