@@ -107,7 +107,8 @@ type dialog struct {
 
 // choose picks an operation's certificate: the one certID names (usable or
 // not: the caller says why it cannot be used), or else the only candidate
-// for which ok holds.
+// for which ok holds, or else the only candidate there is (so that the page
+// learns why it cannot be used, PIN_LOCKED say, rather than NO_CERTIFICATE).
 func (s *Server) choose(ctx context.Context, certID string, ok func(candidate) bool) (candidate, *Error) {
 	var usable []candidate
 	cands, ntok := s.candidates(ctx)
@@ -127,6 +128,8 @@ func (s *Server) choose(ctx context.Context, certID string, ok func(candidate) b
 		return candidate{}, apiErr(CodeNoCertificate, "no present token holds that certificate", fmt.Errorf("certificate %s", certID))
 	case len(usable) == 1:
 		return usable[0], nil
+	case len(usable) == 0 && len(cands) == 1:
+		return cands[0], nil
 	case len(usable) == 0:
 		return candidate{}, apiErr(CodeNoCertificate, "no usable certificate on a present token (see /v1/certificates)", nil)
 	}

@@ -161,6 +161,78 @@ export class Tokend {
   }
 
   /**
+   * Sign a document: by default a detached CAdES-BES (CMS) signature. The
+   * daemon shows the person this site's origin, the document's name and the
+   * digest's fingerprint (Tokend.fingerprint; show the same beside the
+   * document so the person can compare), asks for the PIN in its own dialog
+   * and returns the signature. A sign call can never serve as a login.
+   *
+   *   // the site's server: digest = validate.DocumentDigest(alg, document),
+   *   // and it shows validate.Fingerprint(digest) beside the document
+   *   const r = await tokend.sign({ digest, documentName: "Договор № 15.pdf", certificate: id });
+   *   // POST r.signature (base64 DER) to the server, which verifies it over the document
+   *
+   * @param {{documentName: string, digest?: string|Uint8Array|ArrayBuffer,
+   *   data?: string|Uint8Array|ArrayBuffer, format?: "cms"|"raw",
+   *   certificate?: string, requestId?: string}} req
+   *   documentName: what the person is told they sign (one line, at most 200
+   *   characters). Exactly one of digest — the document's Streebog digest as
+   *   the site's server computed it, 256 or 512 bits to match the
+   *   certificate's algorithm, base64 or bytes — and data — a small document
+   *   (at most 32 KiB) the daemon hashes, bytes or a string signed as its
+   *   UTF-8 encoding. format "raw" asks for the bare GOST signature over the
+   *   digest (BE(s) ‖ BE(r)); the daemon refuses it (RAW_NOT_ALLOWED) unless
+   *   its owner allowed this site. certificate: an id from certificates(),
+   *   optional when one certificate may sign. requestId: for cancel().
+   * @returns {Promise<{format: string, signature: string, algorithm: string,
+   *   digest: string, fingerprint: string, certificate: string, requestId: string}>}
+   *   signature, digest (what was signed) and certificate (DER) in base64
+   */
+  sign(req) {
+    if (!req || typeof req.documentName !== "string" || req.documentName.trim() === "") {
+      return Promise.reject(new TokendError("BAD_REQUEST", "sign needs a documentName: the person is shown what they sign"));
+    }
+    if ((req.digest == null) === (req.data == null)) {
+      return Promise.reject(new TokendError("BAD_REQUEST", "sign needs exactly one of digest and data"));
+    }
+    /** @type {Object<string, string>} */
+    const body = { documentName: req.documentName, requestId: req.requestId || this._id() };
+    if (req.digest != null) {
+      body.digest = typeof req.digest === "string" ? req.digest : Tokend._base64(req.digest);
+    } else {
+      body.data = Tokend._base64(typeof req.data === "string" ? new TextEncoder().encode(req.data) : req.data);
+    }
+    if (req.format) body.format = req.format;
+    if (req.certificate) body.certificate = req.certificate;
+    return this._call("sign", body);
+  }
+
+  /**
+   * The fingerprint of a digest as tokend's signing dialog shows it, and as
+   * tokend/validate.Fingerprint computes it on a Go server: the first 20
+   * hexadecimal digits, upper case, in groups of four
+   * ("3F53 9A21 3E97 C802 CC22").
+   * @param {string|Uint8Array|ArrayBuffer} digest base64 or bytes
+   * @returns {string}
+   */
+  static fingerprint(digest) {
+    const b = typeof digest === "string" ? Uint8Array.from(atob(digest), (c) => c.charCodeAt(0)) : new Uint8Array(digest);
+    const hex = Array.from(b.subarray(0, 10), (x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
+    return (hex.match(/.{1,4}/g) || []).join(" ");
+  }
+
+  /**
+   * @param {Uint8Array|ArrayBuffer} bytes
+   * @returns {string} standard base64
+   */
+  static _base64(bytes) {
+    const b = new Uint8Array(bytes);
+    let s = "";
+    for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + 0x8000)));
+    return btoa(s);
+  }
+
+  /**
    * Cancel an operation of this page that is waiting for the person.
    * @param {string} requestId
    */
