@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -420,8 +421,8 @@ func claims(mod func(kind string, c map[string]any)) func(*testing.T, *gost3410.
 // line and never repeat the code or the secret.
 func TestExchangeTransport(t *testing.T) {
 	f := newFixture(t, nil)
-	var handler http.HandlerFunc
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler(w, r) }))
+	var handler atomic.Pointer[http.HandlerFunc]
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*handler.Load())(w, r) }))
 	defer srv.Close()
 	c := f.newClient(t, func(c *esia.Config) {
 		c.BaseURL = srv.URL
@@ -465,7 +466,7 @@ func TestExchangeTransport(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			handler = tc.h
+			handler.Store(&tc.h)
 			_, err := c.Exchange(t.Context(), "SECRETCODE")
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want %q", err, tc.want)
