@@ -61,6 +61,9 @@ func main() {
 	fs.StringVar(&o.module, "module", "", "the PKCS#11 module (default: $PODPIS_PKCS11_MODULE or the known ones)")
 	fs.StringVar(&o.lang, "lang", "ru", "language of the output: ru or en")
 	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
 		os.Exit(2)
 	}
 	if err := run(context.Background(), os.Stdout, o); err != nil {
