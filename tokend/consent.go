@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 
@@ -70,6 +71,8 @@ type OriginPolicy interface {
 //     The events WebSocket and cancel of an origin in ConsentAsk are
 //     refused with ORIGIN_NOT_ALLOWED: nothing without a request that
 //     needs the token opens a dialog.
+//   - Each answer of the person goes to the audit log (Config.Audit) as a
+//     "consent" record (auditConsent).
 //   - One consent dialog at a time; requests of an origin whose dialog is
 //     showing wait for that dialog's answer instead of opening another.
 //     The wait and the dialog are bounded by Config.Timeout (USER_TIMEOUT),
@@ -176,13 +179,30 @@ func (s *Server) consentDialog(ctx context.Context, rec *record, origin string) 
 	d := consentDialogText(s.cfg.Lang, origin)
 	d.Timeout = deadline(ctx)
 	if err := wrapPinentry(s.pinentry().Confirm(ctx, d)); err != nil {
+		s.auditConsent(origin, s.consentResult(&record{}, err).Code, false)
 		return err
 	}
 	rec.extra = append(rec.extra, "consent", "allowed")
+	stored := true
 	if err := s.cfg.Policy.Remember(origin); err != nil {
+		stored = false
 		s.log.Error("first-use consent: the allowed origin could not be stored; it is allowed for this request only", "origin", origin, "err", err)
 	}
+	s.auditConsent(origin, "ALLOWED", stored)
 	return nil
+}
+
+// auditConsent writes the person's answer to a first-use dialog to the
+// audit log (Config.Audit), as a record with the message "consent":
+// origin, result ("ALLOWED" or the code the page got: USER_CANCELLED,
+// USER_TIMEOUT, PINENTRY_FAILED) and remembered (whether the policy
+// stored the yes).
+func (s *Server) auditConsent(origin string, result Code, remembered bool) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	s.cfg.Audit.LogAttrs(context.Background(), slog.LevelInfo, "consent",
+		slog.String("origin", origin), slog.String("result", string(result)), slog.Bool("remembered", remembered))
 }
 
 // consentDialogText is the first-use dialog: who asks, what allowing

@@ -3,6 +3,8 @@ package tokend
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -80,7 +82,8 @@ func confirms(log string) int {
 }
 
 func TestConsentGate(t *testing.T) {
-	s, pol, pe, logs := consentServer(t, Config{})
+	audit := &logBuffer{}
+	s, pol, pe, logs := consentServer(t, Config{Audit: slog.New(slog.NewJSONHandler(audit, nil))})
 
 	// Origins that are allowed without a dialog.
 	for _, o := range []string{portal, allowedSite} {
@@ -168,6 +171,20 @@ func TestConsentGate(t *testing.T) {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s", want)
 		}
+	}
+	// The audit log has each answer: two refusals, then the yes.
+	var answers []string
+	for _, l := range strings.Split(strings.TrimSpace(audit.String()), "\n") {
+		var a struct {
+			Msg, Origin, Result string
+			Remembered          bool
+		}
+		if json.Unmarshal([]byte(l), &a) == nil && a.Msg == "consent" {
+			answers = append(answers, fmt.Sprintf("%s %s %v", a.Origin, a.Result, a.Remembered))
+		}
+	}
+	if got, want := strings.Join(answers, "; "), askSite+" USER_CANCELLED false; "+askSite+" USER_CANCELLED false; "+askSite+" ALLOWED true"; got != want {
+		t.Errorf("audit: %s\nwant %s\n%s", got, want, audit.String())
 	}
 }
 

@@ -343,3 +343,32 @@ func TestEventsModuleFailure(t *testing.T) {
 		t.Errorf("%d modules held after the last page left", held)
 	}
 }
+
+// BenchmarkEventsPoll is one poll of one GOST test token: with the module
+// held loaded while pages listen (what the watcher does), and, for
+// comparison, a listing that loads and initialises the module each time.
+func BenchmarkEventsPoll(b *testing.B) {
+	tk := tokendtest.New(b, 1)
+	s, err := New(Config{Modules: []string{tk.Module}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.stop()
+	ctx := context.Background()
+	b.Run("held", func(b *testing.B) {
+		gen := s.events.gen.Add(1)
+		defer s.events.releaseModules()
+		for b.Loop() {
+			if st := s.events.poll(ctx, gen, nil); len(st) != 1 {
+				b.Fatalf("%d tokens", len(st))
+			}
+		}
+	})
+	b.Run("reloaded", func(b *testing.B) {
+		for b.Loop() {
+			if l, err := s.events.list(ctx, tk.Module); err != nil || len(l) != 1 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
