@@ -33,6 +33,11 @@ type JWTConfig struct {
 	// Issuer is the required "iss"; Audience a value "aud" must hold.
 	// Both are required.
 	Issuer, Audience string
+	// ClientIDAudience accepts a token with no "aud" whose "client_id"
+	// (RFC 8693 §4.3) equals Audience: ESIA's access tokens name the
+	// client that way (ANCHORS §5: verifiers check "audience/client_id").
+	// A token with an "aud" must still hold Audience there.
+	ClientIDAudience bool
 	// Leeway is the clock skew allowed; zero means DefaultLeeway.
 	Leeway time.Duration
 	// Now is the clock; nil means time.Now.
@@ -51,12 +56,14 @@ type JWTConfig struct {
 //     order package gost3410 produces: BE(s) ‖ BE(r) (FACTS §4.1). That is
 //     the order of `openssl dgst -sign` with the GOST engine and of PKCS#11
 //     CKM_GOSTR3410, so a token or OpenSSL can sign tokens this server
-//     accepts without reordering. CryptoPro and ESIA write the byte-reversed
-//     value (LE(r) ‖ LE(s)); such tokens are refused, not guessed at:
-//     accepting both orders would make the format ambiguous;
+//     accepts without reordering. A byte-reversed value (LE(r) ‖ LE(s), as
+//     CryptoAPI-style interfaces return it, FACTS §4.1) is refused, not
+//     guessed at: accepting both orders would make the format ambiguous;
 //   - "exp" is required and "nbf" honoured (RFC 7519 §4.1.4, §4.1.5), with
 //     Leeway; "iss" must equal Issuer and "aud" (a string or an array) must
-//     hold Audience (§4.1.1, §4.1.3).
+//     hold Audience (§4.1.1, §4.1.3), or, with ClientIDAudience, "client_id"
+//     equal it when there is no "aud"; "sub" may be a string or a number
+//     (ESIA writes the person's OID as a number) and is read as a string.
 type JWTVerifier struct {
 	cfg  JWTConfig
 	keys []jwtKey
@@ -97,10 +104,41 @@ type Claims struct {
 	Issuer    string       `json:"iss"`
 	Subject   string       `json:"sub,omitempty"`
 	Audience  audience     `json:"aud"`
+	ClientID  string       `json:"client_id,omitempty"`
 	ExpiresAt *NumericDate `json:"exp"`
 	NotBefore *NumericDate `json:"nbf,omitempty"`
 	IssuedAt  *NumericDate `json:"iat,omitempty"`
 	ID        string       `json:"jti,omitempty"`
+}
+
+// UnmarshalJSON reads the claims, taking a numeric "sub" as its decimal
+// text.
+func (c *Claims) UnmarshalJSON(b []byte) error {
+	type plain Claims
+	var raw struct {
+		plain
+		Subject json.RawMessage `json:"sub"`
+	}
+	if err := strictJSON(b, &raw); err != nil {
+		return err
+	}
+	*c = Claims(raw.plain)
+	c.Subject = ""
+	if len(raw.Subject) == 0 || string(raw.Subject) == "null" {
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(raw.Subject, &c.Subject); err == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw.Subject, &n); err != nil {
+		return errors.New(`"sub" is neither a string nor a number`)
+	}
+	if _, err := n.Int64(); err != nil {
+		return errors.New(`"sub" is a number that is not a whole one`)
+	}
+	c.Subject = n.String()
+	return nil
 }
 
 // NumericDate is seconds since the epoch (RFC 7519 §2), possibly
@@ -217,6 +255,9 @@ func (v *JWTVerifier) Verify(token string) (*Claims, error) {
 		if a == v.cfg.Audience {
 			return &c, nil
 		}
+	}
+	if v.cfg.ClientIDAudience && len(c.Audience) == 0 && c.ClientID == v.cfg.Audience {
+		return &c, nil
 	}
 	return nil, errors.New("bearer token is for another audience")
 }

@@ -84,6 +84,25 @@ func TestJWT(t *testing.T) {
 	if _, err := v.Verify(mustSign(t, key, claims(now.Add(time.Hour), "aud", []string{"other", testAudience}))); err != nil {
 		t.Fatal(err)
 	}
+	// A numeric sub (ESIA's person OID) is read as its decimal text.
+	if c, err := v.Verify(mustSign(t, key, claims(now.Add(time.Hour), "sub", 1000299654))); err != nil || c.Subject != "1000299654" {
+		t.Fatalf("numeric sub: %+v, %v", c, err)
+	}
+	// client_id as the audience only when asked for, and only without aud.
+	byClient := mustSign(t, key, claims(now.Add(time.Hour), "aud", nil, "client_id", testAudience))
+	if _, err := v.Verify(byClient); err == nil || !strings.Contains(err.Error(), "another audience") {
+		t.Fatalf("client_id without ClientIDAudience: %v", err)
+	}
+	vc, err := NewJWTVerifier(JWTConfig{Certificates: []*pki.Certificate{cert}, Issuer: testIssuer, Audience: testAudience, ClientIDAudience: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := vc.Verify(byClient); err != nil || c.ClientID != testAudience {
+		t.Fatalf("client_id with ClientIDAudience: %+v, %v", c, err)
+	}
+	if _, err := vc.Verify(mustSign(t, key, claims(now.Add(time.Hour), "aud", "other", "client_id", testAudience))); err == nil {
+		t.Fatal("a token for another aud accepted by its client_id")
+	}
 	// Within the leeway.
 	if _, err := v.Verify(mustSign(t, key, claims(now.Add(-30*time.Second), "nbf", now.Add(30*time.Second).Unix()))); err != nil {
 		t.Fatal(err)
@@ -120,6 +139,8 @@ func TestJWT(t *testing.T) {
 		"short sig":        {h + "." + p + "." + b64.EncodeToString(sig[:63]), "64 bytes"},
 		"header not JSON":  {b64.EncodeToString([]byte(`alg`)) + "." + p + "." + s, "JSON"},
 		"huge":             {strings.Repeat("a", maxJWT+1), "too long"},
+		"sub fraction":     {mustSign(t, key, claims(now.Add(time.Hour), "sub", 1.5)), "not a whole one"},
+		"sub object":       {mustSign(t, key, claims(now.Add(time.Hour), "sub", map[string]int{"a": 1})), "neither a string nor a number"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := v.Verify(tc.token)

@@ -175,8 +175,11 @@ func New(cfg Config) (*Client, error) {
 		Certificates: cfg.ESIACertificates,
 		Issuer:       cfg.Issuer,
 		Audience:     cfg.ClientID,
-		Leeway:       cfg.Leeway,
-		Now:          cfg.Now,
+		// ESIA's access token may name the client by client_id alone
+		// (ANCHORS §5; README "What is not known").
+		ClientIDAudience: true,
+		Leeway:           cfg.Leeway,
+		Now:              cfg.Now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("esia: ESIA's certificate: %w", err)
