@@ -449,6 +449,7 @@ func TestOpenAPIGoTypes(t *testing.T) {
 
 	// The enums are the constants of package verify.
 	consts := goConstants(t, "../../verify")
+	consts["mchd.Severity"] = goConstants(t, "../../mchd")["Severity"]
 	enum := func(s map[string]any) []string {
 		var out []string
 		for _, v := range s["enum"].([]any) {
@@ -468,6 +469,7 @@ func TestOpenAPIGoTypes(t *testing.T) {
 		{"Indication", enum(c.schemas["Indication"])},
 		{"RevocationStatus", enum(prop("SignatureReport", "revocation"))},
 		{"Kind", append(enum(prop("Role", "kind")), enum(prop("Result", "kind"))...)},
+		{"mchd.Severity", enum(prop("MCHDProblem", "severity"))},
 	} {
 		a, b := slices.Compact(slices.Sorted(slices.Values(e.values))), slices.Sorted(slices.Values(consts[e.goType]))
 		if !slices.Equal(a, b) {
@@ -555,8 +557,8 @@ func goConstants(t *testing.T, dir string) map[string][]string {
 			}
 		}
 	}
-	if len(out["Code"]) == 0 {
-		t.Fatalf("no Code constants found in %s", dir)
+	if len(out) == 0 {
+		t.Fatalf("no typed string constants found in %s", dir)
 	}
 	return out
 }
