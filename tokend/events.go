@@ -31,6 +31,7 @@ import (
 //	{"type":"snapshot","protocol":"1","tokens":[TokenStatus…]}    first, once
 //	{"type":"token","event":"inserted","token":TokenStatus}
 //	{"type":"token","event":"removed","token":TokenStatus}
+//	{"type":"token","event":"changed","token":TokenStatus}  pinLocked, pinPad or problem changed
 //
 // A data message from the page closes the connection (1008, policy
 // violation; RFC 6455 §7.4.1). The daemon pings every EventsPing and closes
@@ -74,7 +75,7 @@ func init() { status[CodeTooManyConnections] = http.StatusServiceUnavailable }
 // TokenEvent is one message of the events WebSocket.
 type TokenEvent struct {
 	Type     string        `json:"type"`            // "snapshot" or "token"
-	Event    string        `json:"event,omitempty"` // "inserted" or "removed"
+	Event    string        `json:"event,omitempty"` // "inserted", "removed" or "changed"
 	Protocol string        `json:"protocol,omitempty"`
 	Token    *TokenStatus  `json:"token,omitempty"`
 	Tokens   []TokenStatus `json:"tokens,omitempty"`
@@ -295,9 +296,15 @@ func (w *watcher) broadcast(prev, next map[string]TokenStatus) {
 		}
 	}
 	for _, k := range sortedKeys(next) {
-		if _, ok := prev[k]; !ok {
-			t := next[k]
+		t := next[k]
+		switch p, ok := prev[k]; {
+		case !ok:
 			msgs = append(msgs, mustJSON(TokenEvent{Type: "token", Event: "inserted", Token: &t}))
+		case p.PINLocked != t.PINLocked || p.PINPad != t.PINPad || p.Problem != t.Problem:
+			// The same token in the same slot, in another state (its PIN
+			// locked by wrong tries, unlocked by the SO; ANCHORS §6 item
+			// 10, "slot changes").
+			msgs = append(msgs, mustJSON(TokenEvent{Type: "token", Event: "changed", Token: &t}))
 		}
 	}
 	for _, m := range msgs {

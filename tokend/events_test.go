@@ -344,6 +344,24 @@ func TestEventsModuleFailure(t *testing.T) {
 	}
 }
 
+// TestEventsChanged: a token whose PIN gets locked by wrong tries is
+// "changed", not removed and inserted.
+func TestEventsChanged(t *testing.T) {
+	s, _, pe, _ := tokenServer(t, Config{EventInterval: 20 * time.Millisecond})
+	c := mustDial(t, s, portal)
+	if snap := readEvent(t, c, 5*time.Second); len(snap.Tokens) != 1 || snap.Tokens[0].PINLocked {
+		t.Fatalf("snapshot %+v", snap)
+	}
+	pe.set("", "00000000", "")
+	for range 3 {
+		authenticate(t, s, portal, map[string]any{"nonce": nonce})
+	}
+	ev := readEvent(t, c, 5*time.Second)
+	if ev.Type != "token" || ev.Event != "changed" || ev.Token == nil || !ev.Token.PINLocked || ev.Token.Label != "g0" {
+		t.Errorf("after the PIN was locked: %+v", ev)
+	}
+}
+
 // BenchmarkEventsPoll is one poll of one GOST test token: with the module
 // held loaded while pages listen (what the watcher does), and, for
 // comparison, a listing that loads and initialises the module each time.

@@ -253,9 +253,11 @@ export class Tokend {
 
   /**
    * @typedef {Object} TokenEvent
-   * @property {"present"|"inserted"|"removed"} event "present" for each token
-   *   already plugged in when the subscription (re)connects; then "inserted"
-   *   and "removed" as the person plugs tokens in and pulls them out
+   * @property {"present"|"inserted"|"removed"|"changed"} event "present" for
+   *   each token already plugged in when the subscription (re)connects; then
+   *   "inserted" and "removed" as the person plugs tokens in and pulls them
+   *   out, and "changed" when a token's state changes (pinLocked, pinPad,
+   *   problem)
    * @property {TokenInfo} token
    */
 
@@ -370,7 +372,7 @@ export class Tokend {
       }
       if (msg.type === "snapshot") {
         for (const token of msg.tokens || []) this._emit("token", { event: "present", token });
-      } else if (msg.type === "token" && (msg.event === "inserted" || msg.event === "removed")) {
+      } else if (msg.type === "token" && ["inserted", "removed", "changed"].includes(msg.event)) {
         this._emit("token", { event: msg.event, token: msg.token });
       }
     };
