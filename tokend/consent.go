@@ -54,7 +54,9 @@ type OriginPolicy interface {
 //     turned first-use consent off), so it cannot override an origin listed
 //     explicitly. The daemon runs as the person, who could use the token
 //     without it; the system-wide policy guards the person against sites,
-//     not the administrator against the person.
+//     not the administrator against the person. (cmd/tokend does refuse to
+//     start with an origin the administrator's policy file denies, so
+//     there the deny wins after all.)
 //   - Other origins: the policy's answer. An origin that is not https (or
 //     http://localhost with Config.AllowHTTPLocalhost) is denied without
 //     asking the policy, and Denied is also the answer without a policy.
