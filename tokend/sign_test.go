@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/podpis/podpis/cms"
 	"github.com/podpis/podpis/gost/gost3410"
@@ -23,6 +24,7 @@ import (
 	"github.com/podpis/podpis/pki"
 	"github.com/podpis/podpis/sign/pkcs11"
 	"github.com/podpis/podpis/tokend/authtoken"
+	"github.com/podpis/podpis/tokend/pinentry"
 	"github.com/podpis/podpis/tokend/tokendtest"
 	"github.com/podpis/podpis/tokend/validate"
 	"github.com/podpis/podpis/verify"
@@ -401,4 +403,77 @@ func TestSignIsNotLogin(t *testing.T) {
 	if pki.CheckSignature(c.PublicKey, oid, nil, loginMsg, unb64(t, res.Signature)) != nil {
 		t.Error("the raw signature over a login digest should verify as a login token (the risk doc.go describes)")
 	}
+}
+
+// FuzzCleanDocumentName: a cleaned name is one line of 1 to MaxDocumentName
+// characters with no control or formatting character and no run of spaces,
+// or the name is refused with BAD_REQUEST.
+func FuzzCleanDocumentName(f *testing.F) {
+	for _, s := range []string{"Договор № 15.pdf", "", " ", "a\nb\tc", "invoice\u202Efdp.exe", "a\u200Bb", strings.Repeat("я", MaxDocumentName+1), "\xff", "x\u0085y\u2028z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		clean, err := cleanDocumentName(name)
+		if err != nil {
+			if err.Code != CodeBadRequest || clean != "" {
+				t.Fatalf("%q: %q, %v", name, clean, err)
+			}
+			return
+		}
+		n := 0
+		for _, r := range clean {
+			n++
+			if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || (unicode.IsSpace(r) && r != ' ') {
+				t.Fatalf("%q → %q holds %U", name, clean, r)
+			}
+		}
+		if n == 0 || n > MaxDocumentName || strings.Contains(clean, "  ") || strings.TrimSpace(clean) != clean {
+			t.Fatalf("%q → %q", name, clean)
+		}
+	})
+}
+
+// BenchmarkSign: one /v1/sign (confirmation and PIN through the scripted
+// pinentry, a login, a CMS over a digest, C_Logout) beside the same token
+// work done directly — open with the PIN, cms.SignDigest, close — without
+// dialogs (direct) and with the same two dialogs (direct-pinentry: one
+// pinentry process for CONFIRM, one for GETPIN). tokend − direct-pinentry
+// is what the daemon adds.
+func BenchmarkSign(b *testing.B) {
+	s, tk, pe, _ := tokenServer(b, Config{})
+	d := streebog.Sum256(document)
+	ctx := context.Background()
+	direct := func(dialogs bool) func(*testing.B) {
+		return func(b *testing.B) {
+			for b.Loop() {
+				pin := pkcs11.PINFunc(func(context.Context, pkcs11.PINInfo) ([]byte, error) { return []byte(tokendtest.PIN), nil })
+				if dialogs {
+					if err := pe.prog.Confirm(ctx, pinentry.Dialog{Description: "sign?"}); err != nil {
+						b.Fatal(err)
+					}
+					pin = func(ctx context.Context, _ pkcs11.PINInfo) ([]byte, error) {
+						return pe.prog.GetPIN(ctx, pinentry.Dialog{Description: "PIN"})
+					}
+				}
+				k, err := pkcs11.Open(ctx, "pkcs11:token=g0;object=auth", pkcs11.Options{Module: tk.Module, Sessions: 1, PIN: pin})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := cms.SignDigest(d[:], cms.SignerConfig{Signer: k, Certificate: k.Certificate()}, cms.SignOptions{Detached: true}); err != nil {
+					b.Fatal(err)
+				}
+				k.Close()
+			}
+		}
+	}
+	b.Run("direct", direct(false))
+	b.Run("direct-pinentry", direct(true))
+	b.Run("tokend", func(b *testing.B) {
+		req := map[string]any{"digest": b64(d[:]), "documentName": "bench"}
+		for b.Loop() {
+			if r := call(b, s, "/v1/sign", portal, req); r.status != 200 {
+				b.Fatalf("%d %s", r.status, r.body)
+			}
+		}
+	})
 }
