@@ -97,10 +97,12 @@
 // It does not protect against other programs of the same user, which can
 // talk to the token directly.
 //
-// Not yet here (issue 9, later sessions): the events WebSocket (an upgrade
-// passes the gate and is then answered NOT_FOUND), first-use consent
-// and the admin policy file (the allowlist is Config.Origins), tokend allow /
-// origins / revoke-origin / doctor, and revocation checks in
-// tokend/validate. Sign data is bounded by the 64 KiB request body (larger
-// documents go as a digest).
+// Token events (the /v1/events WebSocket, events.go) and origin consent
+// beyond Config.Origins (the admin policy file and first-use consent,
+// consent.go and package tokend/policy) are described in their files.
+//
+// Not yet here (issue 9): revocation checks in tokend/validate; raw
+// signatures cannot be allowed from cmd/tokend's configuration yet (only
+// through Server.AllowRawSign); sign data is bounded by the 64 KiB request
+// body (MaxSignData, 32 KiB: larger documents go as a digest).
 package tokend
