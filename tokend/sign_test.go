@@ -477,3 +477,41 @@ func BenchmarkSign(b *testing.B) {
 		}
 	})
 }
+
+// TestSignPINPadAndRemoval: a PIN-pad token gets the confirmation and no
+// PIN dialog; a token pulled out while the PIN dialog is open ends the
+// operation with TOKEN_REMOVED.
+func TestSignPINPadAndRemoval(t *testing.T) {
+	t.Run("pinpad", func(t *testing.T) {
+		t.Setenv("GOSTTOKEN_PROTECTED_AUTH", "1")
+		s, tk, pe, _ := tokenServer(t, Config{})
+		pe.set("", "", "")
+		res, r := signCall(t, s, portal, map[string]any{"data": b64(document), "documentName": "pad"})
+		if r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		checkCMS(t, tk, unb64(t, res.Signature), document)
+		if c := pe.commands(t); !strings.Contains(c, "CONFIRM") || strings.Contains(c, "GETPIN") || !strings.Contains(c, "«pad»") {
+			t.Errorf("dialog:\n%s", c)
+		}
+	})
+	t.Run("removed", func(t *testing.T) {
+		s, tk, pe, _ := tokenServer(t, Config{})
+		pe.set("", tokendtest.PIN, "400ms")
+		var wg sync.WaitGroup
+		var removed apiResult
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, removed = signCall(t, s, portal, map[string]any{"data": b64(document), "documentName": "x"})
+		}()
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(pe.commands(t), "GETPIN") && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		tk.Remove(0)
+		wg.Wait()
+		if removed.code != CodeTokenRemoved {
+			t.Errorf("token removed: %d %s", removed.status, removed.body)
+		}
+	})
+}
