@@ -19,9 +19,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/podpis/podpis/verify"
@@ -78,19 +80,46 @@ type Record struct {
 // JSONLine returns r as one JSON line, newline included (HTML characters
 // unescaped, so that names read as they are). It is encoded once; change
 // no field after the first call.
+//
+// The line is what a json.Encoder with SetEscapeHTML(false) writes for r.
+// The result, which is most of it, is written as verify.Result.MarshalJSON
+// gives it instead of passing through the encoder again: the encoder would
+// only copy that already compact JSON (a JSON marshaler's output is checked
+// and compacted; with HTML escaping off compacting changes nothing), and
+// the line is copied out of a pooled buffer at its size.
 func (r *Record) JSONLine() ([]byte, error) {
 	if r.line != nil {
 		return r.line, nil
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	b := lineBufs.Get().(*bytes.Buffer)
+	defer lineBufs.Put(b)
+	b.Reset()
+	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	head := *r
+	head.Result, head.line = nil, nil
+	if err := enc.Encode(&head); err != nil {
 		return nil, err
 	}
-	r.line = b.Bytes()
+	if r.Result != nil {
+		res, err := r.Result.MarshalJSON()
+		if err != nil {
+			return nil, &json.MarshalerError{Type: reflect.TypeFor[*verify.Result](), Err: err}
+		}
+		// Result is the last field: its member goes before the closing
+		// brace and newline of the rest.
+		b.Truncate(b.Len() - len("}\n"))
+		b.WriteString(`,"result":`)
+		b.Write(res)
+		b.WriteString("}\n")
+	}
+	r.line = bytes.Clone(b.Bytes())
 	return r.line, nil
 }
+
+// lineBufs are the buffers JSONLine encodes in; the line itself is copied
+// out at its size.
+var lineBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // DefaultMaxFile bounds each file an entry reads (a signed PDF of the
 // portal's kind is a few megabytes; verify.PDF holds a PDF in memory).
@@ -121,6 +150,12 @@ type Progress struct {
 	Last        *Record
 }
 
+// resultsPerJob is how many finished records each job may have waiting to
+// be emitted: enough that the emitting goroutine, woken once, takes
+// several; few enough that an interrupted run emits little more than what
+// was in flight (a record holds its whole verify.Result).
+const resultsPerJob = 8
+
 // ErrInterrupted is returned by Run when its context ended: the entries
 // in flight were finished and written, the others were not started.
 var ErrInterrupted = errors.New("bulk: interrupted")
@@ -150,25 +185,24 @@ func Run(ctx context.Context, entries []Entry, opts Options, emit func(*Record) 
 	defer cancel()
 	// Checks run to completion even when ctx ends; only dispatch stops.
 	vctx := context.WithoutCancel(ctx)
-	work := make(chan int)
-	results := make(chan *Record, jobs)
-	go func() {
-		defer close(work)
-		for _, i := range todo {
-			select {
-			case <-stop.Done():
-				return
-			case work <- i:
-			}
-		}
-	}()
+	// The jobs take the next entry themselves (next) rather than from a
+	// dispatching goroutine: on two cores every goroutine beside the jobs
+	// competes with them, and each hand-over through an unbuffered channel
+	// wakes one. results holds a few records per job, so that a job rarely
+	// waits for the one goroutine that emits.
+	var next atomic.Int64
+	results := make(chan *Record, resultsPerJob*jobs)
 	var wg sync.WaitGroup
 	for range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				r := Check(vctx, entries[i], opts.Verify, opts.MaxFile)
+			for stop.Err() == nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(todo) {
+					return
+				}
+				r := Check(vctx, entries[todo[k]], opts.Verify, opts.MaxFile)
 				if opts.Encode {
 					r.JSONLine() // an error shows again when the line is written
 				}

@@ -3,6 +3,7 @@ package bulk
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -439,5 +440,45 @@ func BenchmarkBulkVerify(b *testing.B) {
 			// wall time says little, this says whether the jobs ran at once.
 			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 		})
+	}
+}
+
+// JSONLine writes the result as verify.Result.MarshalJSON gives it rather
+// than through the encoder: the line must be, byte for byte, what the
+// encoder writes for the whole record (valid, invalid, error, a name with
+// characters HTML would escape).
+func TestJSONLine(t *testing.T) {
+	dir, opts := mixedDir(t)
+	entries, err := ScanDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	_, err = Run(context.Background(), entries, Options{Verify: opts, Jobs: 2}, func(r *Record) error {
+		n++
+		if n == 1 {
+			r.Signers = append(r.Signers, `ООО "Рога & копыта" <офис>`)
+		}
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		r.line = nil // encoded anew, with the name added
+		line, err := r.JSONLine()
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(line, b.Bytes()) {
+			t.Errorf("%s:\n%s\nthe encoder writes\n%s", r.ID, line, b.Bytes())
+		}
+		if again, _ := r.JSONLine(); &again[0] != &line[0] {
+			t.Errorf("%s: encoded twice", r.ID)
+		}
+		return nil
+	})
+	if err != nil || n != len(entries) {
+		t.Fatalf("%d of %d: %v", n, len(entries), err)
 	}
 }

@@ -169,22 +169,6 @@ func parseSig(path string) *cms.SignedData {
 	return sd
 }
 
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return data, nil
-}
-
 // sniffFile sniffs a file from its first kilobytes; a file that starts
 // like a signature is read whole (up to maxSigFile) to be sure.
 func sniffFile(path string) verify.Kind {
