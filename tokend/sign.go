@@ -281,11 +281,58 @@ func cleanDocumentName(name string) (string, *Error) {
 	return clean, nil
 }
 
+// maxDesc bounds a dialog description: pinentry sends it on one Assuan line
+// of at most 1000 bytes with "SETDESC " and the newline, escaped (package
+// pinentry), and the PIN dialog adds a sentence about the retries left
+// (pinSource.PIN, under 160 bytes escaped).
+const maxDesc = 1000 - len("SETDESC \n") - 160
+
+// assuanLen is the length of s on an Assuan line: '%', control characters
+// and DEL are sent as %XX (pinentry's escape).
+func assuanLen(s string) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || c < 0x20 || c == 0x7f {
+			n += 2
+		}
+	}
+	return n
+}
+
+// shorten cuts s to n characters, the last an ellipsis.
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
 // signDialogText is the text of a sign operation's dialogs: the origin, the
 // document's name, the fingerprint to compare with the portal's, and the
-// certificate.
+// certificate. When the whole would not fit on pinentry's line (a long
+// origin, a long name and a certificate with long names together), the
+// issuer, the holder and then the document name are shortened, marked
+// with "…"; the origin and the fingerprint are always shown whole.
 func (s *Server) signDialogText(origin string, c candidate, name, fp, format string) dialog {
 	who, issuer, until := certWords(c)
+	d := s.signDialog(origin, c, who, issuer, until, name, fp, format)
+	for _, step := range []func(){
+		func() { issuer = shorten(issuer, 40) },
+		func() { who = shorten(who, 60) },
+		func() { name = shorten(name, 60) },
+		func() { who, issuer = shorten(who, 30), shorten(issuer, 20) },
+		func() { name = shorten(name, 30) },
+	} {
+		if assuanLen(d.confirmDesc) <= maxDesc && assuanLen(d.desc) <= maxDesc {
+			break
+		}
+		step()
+		d = s.signDialog(origin, c, who, issuer, until, name, fp, format)
+	}
+	return d
+}
+
+func (s *Server) signDialog(origin string, c candidate, who, issuer, until, name, fp, format string) dialog {
 	if s.cfg.Lang == "en" {
 		what := fmt.Sprintf("The site %s asks you to sign the document\n“%s”\nFingerprint: %s (compare it with the one the site shows)", origin, name, fp)
 		if format == FormatRaw {

@@ -538,3 +538,28 @@ func TestSignPINPadAndRemoval(t *testing.T) {
 		}
 	})
 }
+
+// TestSignLongDialog: a long origin, the longest document name and the
+// certificate's names still fit pinentry's 1000-byte line: the name is
+// shortened (marked …), the origin and the fingerprint are whole.
+func TestSignLongDialog(t *testing.T) {
+	long := "https://" + strings.Repeat(strings.Repeat("a", 60)+".", 4) + "example"
+	s, _, pe, _ := tokenServer(t, Config{Origins: []string{long}})
+	for _, format := range []string{"cms", "raw"} {
+		s.AllowRawSign(long)
+		pe.set("", tokendtest.PIN, "")
+		res, r := signCall(t, s, long, map[string]any{"data": b64(document), "documentName": strings.Repeat("я", MaxDocumentName), "format": format})
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", format, r.status, r.body)
+		}
+		cmds := pe.commands(t)
+		for _, l := range strings.Split(cmds, "\n") {
+			if len(l)+1 > 1000 {
+				t.Errorf("a %d-byte Assuan line", len(l)+1)
+			}
+		}
+		if !strings.Contains(cmds, long) || !strings.Contains(cmds, res.Fingerprint) || !strings.Contains(cmds, "…»") || strings.Count(cmds, "SETDESC") != 2 {
+			t.Errorf("%s: dialog:\n%s", format, cmds)
+		}
+	}
+}
