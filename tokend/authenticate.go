@@ -161,8 +161,26 @@ func certWords(c candidate) (who, issuer, until string) {
 	return who, cert.IssuerName.CommonName, cert.NotAfter.UTC().Format("02.01.2006")
 }
 
+// dialogText is the text of a login's dialogs. Like signDialogText it fits
+// pinentry's line, shortening the issuer and then the holder.
 func (s *Server) dialogText(origin string, c candidate) dialog {
 	who, issuer, until := certWords(c)
+	d := s.loginDialog(origin, c, who, issuer, until)
+	for _, step := range []func(){
+		func() { issuer = shorten(issuer, 40) },
+		func() { who = shorten(who, 60) },
+		func() { who, issuer = shorten(who, 30), shorten(issuer, 20) },
+	} {
+		if assuanLen(d.confirmDesc) <= maxDesc && assuanLen(d.desc) <= maxDesc {
+			break
+		}
+		step()
+		d = s.loginDialog(origin, c, who, issuer, until)
+	}
+	return d
+}
+
+func (s *Server) loginDialog(origin string, c candidate, who, issuer, until string) dialog {
 	if s.cfg.Lang == "en" {
 		base := fmt.Sprintf("The site %s asks you to log in with your certificate:\n%s\nissued by %s, valid until %s (token %q).",
 			origin, who, issuer, until, c.tok.info.Label)

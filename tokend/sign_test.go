@@ -220,6 +220,17 @@ func TestSignRefused(t *testing.T) {
 // test CA carrying ku and eku.
 func keyWithUsage(t *testing.T, tk *tokendtest.Token, label string, ku x509.KeyUsage, eku []x509.ExtKeyUsage) *pki.Certificate {
 	t.Helper()
+	return keyWith(t, tk, label, pki.Name{CommonName: label, Surname: "Петров", GivenName: "Пётр Петрович", Country: "RU"}, ku, eku)
+}
+
+// keyWithSubject makes a key with a signing certificate for subject.
+func keyWithSubject(t *testing.T, tk *tokendtest.Token, label string, subject pki.Name) *pki.Certificate {
+	t.Helper()
+	return keyWith(t, tk, label, subject, x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection})
+}
+
+func keyWith(t *testing.T, tk *tokendtest.Token, label string, subject pki.Name, ku x509.KeyUsage, eku []x509.ExtKeyUsage) *pki.Certificate {
+	t.Helper()
 	ctx := context.Background()
 	uri := "pkcs11:token=g0;object=" + label
 	opts := pkcs11.Options{Module: tk.Module, PIN: pkcs11.PINFunc(func(context.Context, pkcs11.PINInfo) ([]byte, error) {
@@ -232,7 +243,7 @@ func keyWithUsage(t *testing.T, tk *tokendtest.Token, label string, ku x509.KeyU
 	defer k.Close()
 	serial, _ := pki.RandomSerial(nil)
 	der, err := pki.CreateCertificate(&pki.Template{
-		SerialNumber: serial, Subject: pki.Name{CommonName: label, Surname: "Петров", GivenName: "Пётр Петрович", Country: "RU"},
+		SerialNumber: serial, Subject: subject,
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0), KeyUsage: ku, ExtKeyUsage: eku,
 	}, tk.PKI.CA.Cert, k.Public(), tk.PKI.CA.Key)
 	if err != nil {
@@ -561,5 +572,27 @@ func TestSignLongDialog(t *testing.T) {
 		if !strings.Contains(cmds, long) || !strings.Contains(cmds, res.Fingerprint) || !strings.Contains(cmds, "…»") || strings.Count(cmds, "SETDESC") != 2 {
 			t.Errorf("%s: dialog:\n%s", format, cmds)
 		}
+	}
+}
+
+// TestLoginLongDialog: the login dialog fits pinentry's line too, with a
+// long origin and a certificate with long names.
+func TestLoginLongDialog(t *testing.T) {
+	long := "https://" + strings.Repeat(strings.Repeat("b", 60)+".", 4) + "example"
+	s, tk, pe, _ := tokenServer(t, Config{Origins: []string{long}})
+	name := strings.Repeat("Длинное наименование организации ", 4)
+	c := keyWithSubject(t, tk, "long", pki.Name{CommonName: "long " + strings.Repeat("c", 55), Surname: strings.Repeat("Ф", 60), GivenName: strings.Repeat("И", 60), Organization: name, Country: "RU"})
+	_, r := authenticate(t, s, long, map[string]any{"nonce": nonce, "certificate": certID(c)})
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	cmds := pe.commands(t)
+	for _, l := range strings.Split(cmds, "\n") {
+		if len(l)+1 > 1000 {
+			t.Errorf("a %d-byte Assuan line", len(l)+1)
+		}
+	}
+	if !strings.Contains(cmds, long) || !strings.Contains(cmds, "…") {
+		t.Errorf("dialog:\n%s", cmds)
 	}
 }
