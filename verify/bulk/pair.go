@@ -5,9 +5,9 @@ import (
 	"encoding/asn1"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -68,29 +68,72 @@ func ScanDir(dir string, skip ...string) ([]Entry, error) {
 			skipAbs[a] = true
 		}
 	}
-	var names []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		if a, err := filepath.Abs(p); err == nil && skipAbs[a] {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		names = append(names, filepath.ToSlash(rel))
-		return nil
-	})
+	names, err := regularFiles(dir, skipAbs)
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	return pairFiles(dir, names)
+}
+
+// regularFiles returns the paths, relative to dir and slash-separated, of
+// the regular files under dir (recursively, in no particular order), not
+// following symbolic links (dir itself included, as filepath.WalkDir does)
+// and leaving out those whose absolute path is in skipAbs. It is the serial
+// part of a batch, before the jobs start: it reads each folder once, unsorted
+// (ScanDir sorts the names once), and computes an absolute path only when
+// there is something to skip.
+func regularFiles(dir string, skipAbs map[string]bool) ([]string, error) {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return nil, err
+	}
+	skipped := func(p string) bool {
+		if len(skipAbs) == 0 {
+			return false
+		}
+		a, err := filepath.Abs(p)
+		return err == nil && skipAbs[a]
+	}
+	if !fi.IsDir() {
+		if fi.Mode().IsRegular() && !skipped(dir) {
+			return []string{"."}, nil
+		}
+		return nil, nil
+	}
+	var names []string
+	var walk func(path, rel string) error
+	walk = func(path, rel string) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		list, err := f.ReadDir(-1)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			name := d.Name()
+			r := name
+			if rel != "" {
+				r = rel + "/" + name
+			}
+			switch {
+			case d.IsDir():
+				if err := walk(filepath.Join(path, name), r); err != nil {
+					return err
+				}
+			case d.Type().IsRegular() && !skipped(filepath.Join(path, name)):
+				names = append(names, r)
+			}
+		}
+		return nil
+	}
+	if err := walk(dir, ""); err != nil {
+		return nil, err
+	}
+	return names, nil
 }
 
 // pairFiles pairs names (slash-separated, relative to dir).
@@ -99,7 +142,7 @@ func pairFiles(dir string, names []string) ([]Entry, error) {
 	for _, n := range names {
 		exists[n] = true
 	}
-	claimed := map[string]bool{}
+	claimed := make(map[string]bool, len(names))
 	var entries []Entry
 	var orphans []string // signatures whose name names no file
 	for _, n := range names {
@@ -148,7 +191,7 @@ func pairFiles(dir string, names []string) ([]Entry, error) {
 		}
 		entries = append(entries, e)
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].ID < entries[j].ID })
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
 	for i := range entries {
 		for j, f := range entries[i].Files {
 			entries[i].Files[j] = filepath.Join(dir, filepath.FromSlash(f))
