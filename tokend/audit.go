@@ -28,6 +28,9 @@ import (
 //	target       cancel only: the request id cancelled
 //	result       "OK" or the error code the page got
 //
+// The first-use consent dialog (consent.go) adds records with the message
+// "consent": origin, result and whether the answer was remembered.
+//
 // The record is written after the operation ends, whatever the outcome, so a
 // refused, cancelled or timed-out operation is there too. Nothing else from
 // the request goes in: no PIN (the daemon never has one outside C_Login), no
