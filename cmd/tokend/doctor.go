@@ -169,7 +169,7 @@ func (d *doctor) modules(ctx context.Context, mods []string) {
 				needPCSC = true
 			}
 		}
-		infos, err := pkcs11.ListTokens(ctx, m)
+		infos, err := listTokens(ctx, m)
 		if err != nil {
 			d.bad("modules", "Модуль "+m+" не загружается: "+err.Error(), "Module "+m+" cannot be loaded: "+err.Error(),
 				"проверьте путь и переустановите драйвер токена (модуль должен быть той же разрядности, что и tokend)",
@@ -191,6 +191,31 @@ func (d *doctor) modules(ctx context.Context, mods []string) {
 	}
 	if needPCSC {
 		d.pcscd()
+	}
+}
+
+// moduleTimeout bounds loading one module and listing its tokens: a module
+// waiting on a hung pcscd would otherwise hang doctor, whose job is to say so.
+var moduleTimeout = 20 * time.Second
+
+// listTokens is pkcs11.ListTokens bounded by moduleTimeout. A module call
+// cannot be interrupted, so on timeout it is left running; doctor exits soon
+// after.
+func listTokens(ctx context.Context, module string) ([]pkcs11.TokenInfo, error) {
+	type result struct {
+		infos []pkcs11.TokenInfo
+		err   error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		infos, err := pkcs11.ListTokens(ctx, module)
+		ch <- result{infos, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.infos, r.err
+	case <-time.After(moduleTimeout):
+		return nil, fmt.Errorf("no answer in %v (a module of a smart-card token waits for pcscd)", moduleTimeout)
 	}
 }
 
@@ -231,14 +256,17 @@ func (d *doctor) token(ti pkcs11.TokenInfo) {
 	d.ok("token", fmt.Sprintf("Токен %s: сертификатов с ключом: %d", name, certs), fmt.Sprintf("Token %s: %d certificate(s) with a key", nameEn, certs))
 }
 
-// pcscd checks for the PC/SC daemon's socket (pcsc-lite's default path on
+// pcscd connects to the PC/SC daemon's socket (pcsc-lite's default path on
 // Debian, or $PCSCLITE_CSOCK_NAME, which libpcsclite also reads).
 func (d *doctor) pcscd() {
 	sock := os.Getenv("PCSCLITE_CSOCK_NAME")
 	if sock == "" {
 		sock = "/run/pcscd/pcscd.comm"
 	}
-	if fi, err := os.Stat(sock); err == nil && fi.Mode()&os.ModeSocket != 0 {
+	// A connection accepted means a daemon listens (a socket file alone
+	// may be left over from one that stopped).
+	if c, err := net.DialTimeout("unix", sock, 2*time.Second); err == nil {
+		c.Close()
 		d.ok("pcscd", "Служба pcscd доступна ("+sock+")", "The pcscd service is reachable ("+sock+")")
 		return
 	}

@@ -258,7 +258,7 @@ func runPolicy(adminPath string, origins []string, log *slog.Logger) (*policy.Po
 	}
 	for _, o := range origins {
 		if pol.Admin.Denied(o) {
-			return nil, fmt.Errorf("origin %s is denied by the administrator's policy file %s: remove it from --origin / origins:", o, pol.Admin.Path)
+			return nil, fmt.Errorf("origin %s is denied by the administrator's policy file %s: remove it from --origin (or origins in the configuration file)", o, pol.Admin.Path)
 		}
 	}
 	pol.Logger = log

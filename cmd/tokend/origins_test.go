@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/podpis/podpis/tokend/policy"
@@ -155,5 +156,52 @@ func TestOriginsRefuse(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(store); string(data) != `{"origins": [` {
 		t.Errorf("broken list changed: %q", data)
+	}
+}
+
+// TestRunPolicy: tokend run with the admin policy and the person's list.
+// No --origin is needed; the admin's allow and deny hold; `tokend allow`
+// and `tokend revoke-origin` take effect in the running daemon without a
+// restart (the list is reread when it changes).
+func TestRunPolicy(t *testing.T) {
+	pol, _ := policyEnv(t, "allow: [https://gov.example]\ndeny: [https://evil.example]\nfirst_use: deny\n")
+	none := filepath.Join(t.TempDir(), "none.so")
+	port, logs, stopDaemon := startDaemon(t, "--policy", pol, "--module", none)
+	stop := sync.OnceValue(stopDaemon)
+	defer stop()
+	for origin, want := range map[string]int{"https://gov.example": 200, "https://evil.example": 403, "https://mine.example": 403} {
+		if code, _ := status(t, port, origin); code != want {
+			t.Errorf("%s: %d, want %d", origin, code, want)
+		}
+	}
+	if code, _, errs := cli(t, "allow", "https://mine.example", "--policy", pol); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _ := status(t, port, "https://mine.example"); code != 200 {
+		t.Errorf("after tokend allow: %d\n%s", code, logs)
+	}
+	if code, _, errs := cli(t, "revoke-origin", "https://mine.example", "--policy", pol); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, _ := status(t, port, "https://mine.example"); code != 403 {
+		t.Errorf("after tokend revoke-origin: %d", code)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// TestRunPolicyRefuses: a malformed policy file, or an --origin the admin
+// denies, stops tokend run before it listens (fail closed).
+func TestRunPolicyRefuses(t *testing.T) {
+	pol, _ := policyEnv(t, "deny: [https://evil.example]\nallow: https://gov.example\n")
+	code, _, errs := cli(t, "run", "--policy", pol, "--port", "0")
+	if code != 2 || !strings.Contains(errs, pol+":2: allow must be a list") {
+		t.Errorf("malformed policy: %d %q", code, errs)
+	}
+	os.WriteFile(pol, []byte("deny: [https://evil.example]\n"), 0o644)
+	code, _, errs = cli(t, "run", "--policy", pol, "--port", "0", "--origin", "https://evil.example")
+	if code != 2 || !strings.Contains(errs, "origin https://evil.example is denied by the administrator's policy file "+pol) {
+		t.Errorf("denied --origin: %d %q", code, errs)
 	}
 }
