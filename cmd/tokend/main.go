@@ -1,10 +1,17 @@
 // Command tokend is the local daemon that lets a web page use the person's
 // GOST token for login (package tokend; shared/spec/tokend/ANCHORS.md §6).
 //
-//	tokend run [--config FILE] [--port N] [--origin URL]... [--module PATH]...
+//	tokend run [--config FILE] [--port N] [--origin URL]... [--module PATH]... [--policy FILE]
+//	tokend allow ORIGIN | revoke-origin ORIGIN | origins [--format json]   (--lang en, --policy FILE)
+//	tokend doctor [--config FILE] [--port N] [--module PATH]... [--pinentry PROG] [--lang en]
 //
-// Exit status: 0 stopped cleanly, 2 could not run (bad configuration, port
-// in use). Errors are one line on stderr; the log is slog on stderr.
+// Sites other than --origin are decided by package tokend/policy: the
+// administrator's policy file (--policy, /etc/podpis/tokend-policy.yaml)
+// and the person's own list, which allow and revoke-origin change.
+//
+// Exit status: 0 stopped cleanly (or done), 1 doctor found something to
+// fix, 2 could not run (bad configuration or policy file, port in use).
+// Errors are one line on stderr; the log is slog on stderr.
 package main
 
 import (

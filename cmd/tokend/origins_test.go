@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,5 +204,60 @@ func TestRunPolicyRefuses(t *testing.T) {
 	code, _, errs = cli(t, "run", "--policy", pol, "--port", "0", "--origin", "https://evil.example")
 	if code != 2 || !strings.Contains(errs, "origin https://evil.example is denied by the administrator's policy file "+pol) {
 		t.Errorf("denied --origin: %d %q", code, errs)
+	}
+}
+
+// TestRunFirstUse: an unknown origin asks the person once through
+// pinentry (the scripted one answers OK); the daemon remembers it in the
+// person's list as a dialog consent, which tokend origins then shows.
+func TestRunFirstUse(t *testing.T) {
+	pol, store := policyEnv(t, "")
+	dir := t.TempDir()
+	log := filepath.Join(dir, "pinentry.log")
+	t.Setenv("TESTPINENTRY_LOG", log)
+	t.Setenv("TESTPINENTRY_MODE", "")
+	port, logs, stopDaemon := startDaemon(t, "--policy", pol, "--module", filepath.Join(dir, "none.so"), "--pinentry", tokendtest.Pinentry(t), "--lang", "en")
+	stop := sync.OnceValue(stopDaemon)
+	defer stop()
+	// Before consent, status tells the page only that it is not allowed.
+	if code, _ := status(t, port, "https://new.example"); code != 403 {
+		t.Errorf("status before consent: %d", code)
+	}
+	certificates := func() *http.Response {
+		req, _ := http.NewRequest("POST", "http://127.0.0.1:"+port+"/v1/certificates", strings.NewReader(`{}`))
+		req.Header.Set("Origin", "https://new.example")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Tokend-Protocol", "1")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	// The person says no: nothing is remembered.
+	t.Setenv("TESTPINENTRY_MODE", "cancel")
+	if resp := certificates(); resp.StatusCode == 200 {
+		t.Fatal("allowed although the person cancelled")
+	}
+	if _, err := os.Stat(store); !os.IsNotExist(err) {
+		t.Fatalf("a refusal was stored: %v", err)
+	}
+	t.Setenv("TESTPINENTRY_MODE", "")
+	if resp := certificates(); resp.StatusCode != 200 {
+		t.Fatalf("certificates after consent: %d\n%s", resp.StatusCode, logs)
+	}
+	if data, _ := os.ReadFile(log); !strings.Contains(string(data), "CONFIRM") || !strings.Contains(string(data), "https://new.example") {
+		t.Errorf("no consent dialog naming the origin:\n%s", data)
+	}
+	data, err := os.ReadFile(store)
+	if err != nil || !strings.Contains(string(data), `"origin": "https://new.example"`) || !strings.Contains(string(data), `"how": "dialog"`) {
+		t.Fatalf("remembered: %v\n%s", err, data)
+	}
+	if code, _ := status(t, port, "https://new.example"); code != 200 {
+		t.Errorf("status after consent: %d", code)
+	}
+	if _, out, _ := cli(t, "origins", "--policy", pol); !strings.Contains(out, "https://new.example") || !strings.Contains(out, "в окне tokend") {
+		t.Errorf("origins:\n%s", out)
 	}
 }
