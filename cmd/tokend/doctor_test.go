@@ -208,9 +208,7 @@ func TestDoctorPinentryTTY(t *testing.T) {
 // TestDoctorPCSC: a smart-card module (OpenSC's, from Debian) needs pcscd;
 // its socket is looked for where libpcsclite looks ($PCSCLITE_CSOCK_NAME).
 func TestDoctorPCSC(t *testing.T) {
-	const module = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
-	_, err := os.Stat(module)
-	tokendtest.Require(t, "OpenSC's PKCS#11 module (Debian opensc-pkcs11, amd64)", err == nil)
+	module := openSCModule(t)
 	pol, _ := policyEnv(t, "")
 	sock := filepath.Join(t.TempDir(), "pcscd.comm")
 	t.Setenv("PCSCLITE_CSOCK_NAME", sock)
@@ -250,9 +248,7 @@ func TestDoctorPCSC(t *testing.T) {
 // TestDoctorModuleHangs: a pcscd that accepts and never answers makes
 // OpenSC's C_Initialize wait; doctor reports the module instead of hanging.
 func TestDoctorModuleHangs(t *testing.T) {
-	const module = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"
-	_, err := os.Stat(module)
-	tokendtest.Require(t, "OpenSC's PKCS#11 module (Debian opensc-pkcs11, amd64)", err == nil)
+	module := openSCModule(t)
 	pol, _ := policyEnv(t, "")
 	sock := filepath.Join(t.TempDir(), "pcscd.comm")
 	t.Setenv("PCSCLITE_CSOCK_NAME", sock)
@@ -285,4 +281,13 @@ func TestDoctorModuleHangs(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "✗ Module "+module+" cannot be loaded: no answer in 500ms") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+}
+
+// openSCModule is Debian's OpenSC module (package opensc-pkcs11, in the
+// multiarch directory).
+func openSCModule(t *testing.T) string {
+	t.Helper()
+	m, _ := filepath.Glob("/usr/lib/*/opensc-pkcs11.so")
+	tokendtest.Require(t, "OpenSC's PKCS#11 module (Debian opensc-pkcs11)", len(m) > 0)
+	return m[0]
 }

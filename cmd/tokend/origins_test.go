@@ -261,3 +261,15 @@ func TestRunFirstUse(t *testing.T) {
 		t.Errorf("origins:\n%s", out)
 	}
 }
+
+// TestPolicyExample: the example policy file that ships beside the command
+// parses and says what its comments say.
+func TestPolicyExample(t *testing.T) {
+	a, err := policy.LoadAdmin("tokend-policy.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Exists || len(a.Allow) != 2 || !a.Denied("https://lk-example.ru") || a.FirstUse != policy.FirstUseAsk {
+		t.Errorf("%+v", a)
+	}
+}

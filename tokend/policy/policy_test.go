@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -103,5 +104,22 @@ func TestLoadMalformedAdmin(t *testing.T) {
 	os.WriteFile(admin, []byte("allow:\n  - https://a.example\n  - ftp://b.example\n"), 0o644)
 	if _, err := Load(admin, ""); err == nil || !strings.Contains(err.Error(), admin+":3:") {
 		t.Errorf("%v", err)
+	}
+}
+
+// BenchmarkConsent is the policy's cost per request of an origin that only
+// the person's list decides: one stat(2) of the file, which has not changed.
+func BenchmarkConsent(b *testing.B) {
+	dir := b.TempDir()
+	p := &Policy{Admin: &Admin{Allow: []string{"https://gov.example"}, Deny: []string{"https://evil.example"}}}
+	p.Store, _ = OpenStore(filepath.Join(dir, "origins.json"))
+	for i := range 50 {
+		p.Store.Add(fmt.Sprintf("https://site%d.example", i), HowCLI, t0)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if p.Consent("https://site49.example") != tokend.ConsentAllowed {
+			b.Fatal("not allowed")
+		}
 	}
 }
