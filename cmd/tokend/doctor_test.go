@@ -91,6 +91,14 @@ func TestDoctorAllWell(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "✓ Token \"g0\"") || !strings.Contains(out, "1 certificate(s) with a key") || !strings.Contains(out, "All is well.") {
 		t.Errorf("--lang en: %d\n%s", code, out)
 	}
+	// Three wrong PINs lock the test token (testdata/gosttoken README).
+	for range 3 {
+		exec.Command("pkcs11-tool", "--module", tk.Module, "--token-label", "g0", "--login", "--pin", "00000000", "--list-objects").Run()
+	}
+	code, out, fs = doctorRun(t, args...)
+	if code != 1 || !has(fs, "token", false, "Токен «g0»") || !has(fs, "token", false, "PIN заблокирован") || !has(fs, "token", false, "SO PIN") {
+		t.Errorf("locked token: %d\n%s", code, out)
+	}
 }
 
 // TestDoctorProblems: each thing that is wrong is a ✗ with what to do,
