@@ -176,7 +176,7 @@ func (d *doctor) modules(ctx context.Context, mods []string) {
 				"check the path and reinstall the token's driver (the module must match tokend's architecture)")
 			continue
 		}
-		d.ok("modules", fmt.Sprintf("Модуль %s загружается (слотов: %d)", m, len(infos)), fmt.Sprintf("Module %s loads (%d slots)", m, len(infos)))
+		d.ok("modules", fmt.Sprintf("Модуль %s загружается (слотов: %d)", m, len(infos)), fmt.Sprintf("Module %s loads (%d slot(s))", m, len(infos)))
 		for _, ti := range infos {
 			if ti.Present {
 				tokens++
